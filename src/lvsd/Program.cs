@@ -1,0 +1,6 @@
+namespace LvsDirector.Daemon;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}
