@@ -1,0 +1,18 @@
+namespace LvsDirector.Scheduling;
+
+/// <summary>
+/// One IPVS scheduling policy for one virtual service. The control plane calls <see cref="Update"/>
+/// whenever the service's real servers or their weights change, so expensive tables are built there;
+/// <see cref="Schedule"/> runs on packet workers and must not allocate or block.
+/// </summary>
+public abstract class Scheduler
+{
+    /// <summary>The ipvsadm name (-s NAME).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Replaces the destination list; called by the control plane only, never concurrently with itself.</summary>
+    public abstract void Update(IReadOnlyList<SchedulerDestination> destinations);
+
+    /// <summary>Picks a destination for a new connection, or null when none is available.</summary>
+    public abstract SchedulerDestination? Schedule(in ScheduleInput input);
+}
