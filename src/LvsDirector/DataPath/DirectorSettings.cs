@@ -1,0 +1,17 @@
+namespace LvsDirector.DataPath;
+
+/// <summary>Start-up settings of the data path; the host fills them from the config file or flags.</summary>
+public sealed record DirectorSettings
+{
+    /// <summary>Interfaces lvsd captures on; the first one announces VIPs that name no interface and fit no subnet.</summary>
+    public required IReadOnlyList<string> Interfaces { get; init; }
+
+    /// <summary>Connection entries preallocated per worker.</summary>
+    public int ConnectionTableSize { get; init; } = 1 << 20;
+
+    /// <summary>How long a resolved neighbour (ARP) entry stays valid.</summary>
+    public TimeSpan NeighborTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Turn off GRO/LRO/TSO/GSO on captured interfaces at start, as the kernel does for forwarding.</summary>
+    public bool DisableOffloads { get; init; } = true;
+}
