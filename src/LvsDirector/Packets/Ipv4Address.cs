@@ -15,7 +15,10 @@ public static class Ipv4Address
         return TryParse(text, out uint address) ? address : throw new FormatException($"'{text}' is not an IPv4 address.");
     }
 
-    /// <summary>Strict dotted-quad: four decimal parts of 1-3 digits, each at most 255; nothing else.</summary>
+    /// <summary>
+    /// Strict dotted-quad: four decimal parts of 1-3 digits, each at most 255; nothing else. Leading zeros are refused
+    /// because inet_aton(3) reads them as octal ("010" is 8), so accepting them as decimal would disagree with ipvsadm.
+    /// </summary>
     public static bool TryParse(ReadOnlySpan<char> text, out uint address)
     {
         address = 0;
@@ -26,6 +29,11 @@ public static class Ipv4Address
         {
             if (c is >= '0' and <= '9')
             {
+                if (digits == 1 && value == 0)
+                {
+                    return false;
+                }
+
                 value = (value * 10) + (c - '0');
                 if (++digits > 3 || value > 255)
                 {
