@@ -102,7 +102,10 @@ public static class Checksum
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ushort Finish(uint sum) => (ushort)~Fold(sum);
 
-    /// <summary>The IPv4 header checksum of <paramref name="ipHeader"/> (exactly IHL*4 bytes), with the checksum field counted as zero.</summary>
+    /// <summary>
+    /// The IPv4 header checksum over the IHL*4 bytes at the start of <paramref name="ipHeader"/> (the span may run on
+    /// into the payload), with the checksum field counted as zero. Returns 0 when the span is shorter than IHL*4 or 20.
+    /// </summary>
     public static ushort Ipv4Header(ReadOnlySpan<byte> ipHeader)
     {
         if (ipHeader.Length < Packets.Ipv4Header.MinLength)
@@ -110,6 +113,13 @@ public static class Checksum
             return 0;
         }
 
+        int length = (ipHeader[0] & 0x0F) << 2;
+        if (length < Packets.Ipv4Header.MinLength || length > ipHeader.Length)
+        {
+            return 0;
+        }
+
+        ipHeader = ipHeader[..length];
         ushort stored = BinaryPrimitives.ReadUInt16BigEndian(ipHeader[10..]);
 
         // Adding the complement of the stored value subtracts it, the same as summing with the field zeroed.

@@ -56,6 +56,7 @@ public class ChecksumTests
         Assert.Equal(0xb861, Checksum.Ipv4Header(header));
         BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(10), 0x1234);
         Assert.Equal(0xb861, Checksum.Ipv4Header(header));
+        Assert.Equal(0xb861, Checksum.Ipv4Header([.. header, 1, 2, 3])); // payload after IHL*4 is not summed
         Ipv4Header.WriteChecksum(header);
         Assert.Equal(0xb861, Ipv4Header.HeaderChecksum(header));
         Assert.True(Ipv4Header.VerifyChecksum(header));
@@ -97,6 +98,7 @@ public class ChecksumTests
         var frame = new FrameBuilder().Udp(1, 2, "x"u8);
         Assert.Equal(0, Checksum.Transport(frame.AsSpan(14, 28))); // shorter than the total length
         Assert.Equal(0, Checksum.Ipv4Header(new byte[10]));
+        Assert.Equal(0, Checksum.Ipv4Header(frame.AsSpan(14, 20).ToArray().Select((b, i) => i == 0 ? (byte)0x46 : b).ToArray()));
     }
 
     [Fact]
