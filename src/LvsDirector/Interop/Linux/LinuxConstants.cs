@@ -56,6 +56,12 @@ internal static class LinuxConstants
     internal const uint EthtoolGGro = 0x2b;
     internal const uint EthtoolSGro = 0x2c;
     internal const uint EthFlagLro = 1 << 15;
+    internal const uint EthtoolGStrings = 0x1b;
+    internal const uint EthtoolGSsetInfo = 0x37;
+    internal const uint EthtoolGFeatures = 0x3a;
+    internal const uint EthtoolSFeatures = 0x3b;
+    internal const uint EthSsFeatures = 4;
+    internal const int EthGStringLength = 32;
 
     internal const int CloneNewNet = 0x40000000;
 
