@@ -62,6 +62,20 @@ internal sealed class VethLab : IDisposable
             destination,
             port.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// Has the kernel send one UDP GSO datagram (UDP_SEGMENT = 103, segments of <paramref name="segmentSize"/>):
+    /// with the veth defaults it crosses the pair as a single super-frame.
+    /// </summary>
+    public void SendUdpSuperFrameFromKernel(string destination, int port, int segmentSize, ReadOnlySpan<byte> payload) =>
+        Namespace.Exec(
+            "/usr/bin/python3",
+            "-c",
+            "import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setsockopt(17, 103, int(sys.argv[4])); s.sendto(bytes.fromhex(sys.argv[1]), (sys.argv[2], int(sys.argv[3])))",
+            Convert.ToHexString(payload),
+            destination,
+            port.ToString(CultureInfo.InvariantCulture),
+            segmentSize.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>Polls until a frame matches or the time is up; returns the matches.</summary>
     public static List<(byte[] Frame, FrameFlags Flags)> PollFor(ILink link, Func<byte[], bool> match, TimeSpan time, bool stopAtFirst = true)
     {
