@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using LvsDirector.Interop.Linux;
+using LvsDirector.Packets;
+
+namespace LvsDirector.Io;
+
+/// <summary>Interface facts from the kernel, for the calling thread's network namespace.</summary>
+internal static unsafe class InterfaceQueries
+{
+    internal static int GetIndex(string interfaceName)
+    {
+        var index = Libc.IfNameToIndex(interfaceName);
+        if (index == 0)
+        {
+            throw Errno.LastException("if_nametoindex", interfaceName);
+        }
+
+        return checked((int)index);
+    }
+
+    /// <summary>A datagram socket is the cheapest handle the interface ioctls accept.</summary>
+    internal static Socket OpenControlSocket() => new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+    internal static MacAddress GetHardwareAddress(SafeHandle socket, string interfaceName)
+    {
+        var request = IfReq.For(interfaceName);
+        if (Libc.Ioctl(socket, LinuxConstants.SiocGifHwAddr, &request) != 0)
+        {
+            throw Errno.LastException("ioctl(SIOCGIFHWADDR)", interfaceName);
+        }
+
+        return MacAddress.Read(new ReadOnlySpan<byte>(request.AddressData, 6));
+    }
+
+    internal static int GetMtu(SafeHandle socket, string interfaceName)
+    {
+        var request = IfReq.For(interfaceName);
+        if (Libc.Ioctl(socket, LinuxConstants.SiocGifMtu, &request) != 0)
+        {
+            throw Errno.LastException("ioctl(SIOCGIFMTU)", interfaceName);
+        }
+
+        return request.Mtu;
+    }
+
+    internal static IReadOnlyList<(uint Address, int PrefixLength)> GetIpv4Addresses(string interfaceName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        IfAddrs* list;
+        if (Libc.GetIfAddrs(&list) != 0)
+        {
+            throw Errno.LastException("getifaddrs", interfaceName);
+        }
+
+        try
+        {
+            var result = new List<(uint, int)>();
+            for (var node = list; node != null; node = node->Next)
+            {
+                if (node->Address == null || node->Name == null
+                    || *(ushort*)node->Address != LinuxConstants.AfInet
+                    || Marshal.PtrToStringUTF8((nint)node->Name) != interfaceName)
+                {
+                    continue;
+                }
+
+                // sockaddr_in: family (2), port (2), then the address in network byte order.
+                var address = BinaryPrimitives.ReadUInt32BigEndian(new ReadOnlySpan<byte>(node->Address + 4, 4));
+                var mask = node->Netmask == null ? 0u : BinaryPrimitives.ReadUInt32BigEndian(new ReadOnlySpan<byte>(node->Netmask + 4, 4));
+                result.Add((address, BitOperations.PopCount(mask)));
+            }
+
+            return result;
+        }
+        finally
+        {
+            Libc.FreeIfAddrs(list);
+        }
+    }
+}
