@@ -202,7 +202,7 @@ public static class ConfigurationValues
         }
     }
 
-    /// <summary>Levenshtein-nearest candidate within two edits, for "did you mean" hints; null when nothing is close.</summary>
+    /// <summary>Nearest candidate within two edits (one for short words), for "did you mean" hints; null when nothing is close.</summary>
     public static string? Nearest(string text, IEnumerable<string> candidates)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -224,27 +224,33 @@ public static class ConfigurationValues
         return bestDistance <= limit ? best : null;
     }
 
+    // Optimal string alignment distance: Levenshtein plus adjacent transpositions, the commonest typo ("paht").
     private static int EditDistance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
         for (var j = 0; j <= b.Length; j++)
         {
-            previous[j] = j;
+            d[0, j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
-
-            (previous, current) = (current, previous);
         }
 
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 }
