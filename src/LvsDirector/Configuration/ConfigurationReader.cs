@@ -40,9 +40,9 @@ internal sealed class ConfigurationReader
         }
         catch (YamlException ex)
         {
-            // The parser cannot resynchronise after a syntax error, so this is the one case with a single error.
-            var message = ex.InnerException is ArgumentException ? "duplicate key" : SyntaxMessage(ex);
-            Add(ex.Start, string.Empty, $"YAML syntax error: {message}");
+            // The parser cannot resynchronise after a syntax error (a repeated key included), so this is the
+            // one case with a single error.
+            Add(ex.Start, string.Empty, $"YAML syntax error: {SyntaxMessage(ex)}");
             return ConfigurationLoadResult.Failure(_errors);
         }
 

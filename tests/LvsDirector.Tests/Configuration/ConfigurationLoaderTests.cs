@@ -230,6 +230,7 @@ public class ConfigurationLoaderTests
     [InlineData("", 1, 1, "interfaces", "empty")]
     [InlineData("interfaces: [eth0\n", 2, 1, "", "YAML syntax error")]
     [InlineData("interfaces: [eth0]\n---\ninterfaces: [eth1]\n", 3, 1, "", "one YAML document")]
+    [InlineData("interfaces: [eth0]\ninterfaces: [eth1]\n", 2, 1, "", "Duplicate key")]
     [InlineData("- eth0\n", 1, 1, "", "must be a mapping")]
     public void RuleViolationIsReported(string text, int line, int column, string key, string messagePart)
     {
