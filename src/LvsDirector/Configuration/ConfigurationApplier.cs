@@ -1,0 +1,74 @@
+using System.Net;
+using LvsDirector.DataPath;
+using LvsDirector.Services;
+
+namespace LvsDirector.Configuration;
+
+/// <summary>Turns a loaded configuration into director settings and service table entries.</summary>
+public static class ConfigurationApplier
+{
+    public static DirectorSettings ToSettings(DirectorConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new DirectorSettings
+        {
+            Interfaces = configuration.Interfaces.Select(i => i.Name).ToArray(),
+            ConnectionTableSize = configuration.Connections.TableSize,
+            NeighborTimeout = configuration.Neighbors.ArpTimeout,
+            DisableOffloads = configuration.Offloads.Disable,
+        };
+    }
+
+    public static VirtualServiceSpec ToSpec(VirtualServiceConfiguration service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return new VirtualServiceSpec(service.Key, service.Scheduler, service.Interface);
+    }
+
+    public static RealServerSpec ToSpec(RealServerConfiguration server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return new RealServerSpec(server.Address, server.Port, server.Weight, server.Method);
+    }
+
+    /// <summary>
+    /// Adds every service, then its real servers, to <paramref name="table"/>. A refused service skips its real
+    /// servers (they could only fail with NoSuchService) and the rest carries on, so one call reports everything.
+    /// </summary>
+    /// <returns>Every refusal, in configuration order; empty when everything was added.</returns>
+    public static IReadOnlyList<ConfigurationApplyFailure> ApplyServices(DirectorConfiguration configuration, ServiceTable table)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(table);
+        return ApplyServices(configuration, table.AddService, table.AddRealServer);
+    }
+
+    // Split out so the ordering and failure rules are testable without a real service table.
+    internal static IReadOnlyList<ConfigurationApplyFailure> ApplyServices(
+        DirectorConfiguration configuration,
+        Func<VirtualServiceSpec, ServiceTableError> addService,
+        Func<ServiceKey, RealServerSpec, ServiceTableError> addRealServer)
+    {
+        var failures = new List<ConfigurationApplyFailure>();
+        foreach (var service in configuration.Services)
+        {
+            var error = addService(ToSpec(service));
+            if (error != ServiceTableError.None)
+            {
+                failures.Add(new ConfigurationApplyFailure(service.Key, null, error));
+                continue;
+            }
+
+            foreach (var server in service.RealServers)
+            {
+                error = addRealServer(service.Key, ToSpec(server));
+                if (error != ServiceTableError.None)
+                {
+                    failures.Add(new ConfigurationApplyFailure(service.Key, new IPEndPoint(server.Address, server.Port), error));
+                }
+            }
+        }
+
+        return failures;
+    }
+}

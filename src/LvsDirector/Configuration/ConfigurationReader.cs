@@ -1,0 +1,714 @@
+using System.Globalization;
+using System.Net;
+using LvsDirector.Services;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace LvsDirector.Configuration;
+
+/// <summary>
+/// One pass over a YAML representation tree. Works on nodes rather than a deserializer so every value keeps
+/// its line and column, and so a bad value is reported and skipped instead of aborting the whole file.
+/// </summary>
+internal sealed class ConfigurationReader
+{
+    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "services"];
+    private static readonly string[] InterfaceKeys = ["name", "role", "comment"];
+    private static readonly string[] SocketKeys = ["path", "group"];
+    private static readonly string[] LoggingKeys = ["level", "file"];
+    private static readonly string[] ConnectionsKeys = ["table_size"];
+    private static readonly string[] NeighborsKeys = ["arp_timeout"];
+    private static readonly string[] OffloadsKeys = ["disable"];
+    private static readonly string[] ServiceKeys = ["protocol", "address", "port", "scheduler", "interface", "persistence", "real_servers"];
+    private static readonly string[] PersistenceKeys = ["timeout", "netmask"];
+    private static readonly string[] RealServerKeys = ["address", "port", "weight", "method"];
+
+    private static readonly TimeSpan MaxArpTimeout = TimeSpan.FromDays(1);
+    private static readonly TimeSpan MaxPersistenceTimeout = TimeSpan.FromDays(365);
+
+    private readonly string _file;
+    private readonly List<ConfigurationError> _errors = [];
+
+    public ConfigurationReader(string file) => _file = file;
+
+    public ConfigurationLoadResult Read(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            // The parser cannot resynchronise after a syntax error (a repeated key included), so this is the
+            // one case with a single error.
+            Add(ex.Start, string.Empty, $"YAML syntax error: {SyntaxMessage(ex)}");
+            return ConfigurationLoadResult.Failure(_errors);
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            Add(stream.Documents[1].RootNode.Start, string.Empty, "the file must hold one YAML document, not several");
+            return ConfigurationLoadResult.Failure(_errors);
+        }
+
+        var root = stream.Documents.Count == 1 ? stream.Documents[0].RootNode : null;
+        if (root is null || IsNull(root))
+        {
+            _errors.Add(new ConfigurationError(_file, 1, 1, "interfaces", "the file is empty; it needs at least an 'interfaces' list"));
+            return ConfigurationLoadResult.Failure(_errors);
+        }
+
+        var configuration = ReadRoot(root);
+        return _errors.Count == 0 && configuration is not null
+            ? ConfigurationLoadResult.Success(configuration)
+            : ConfigurationLoadResult.Failure(_errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+    }
+
+    private DirectorConfiguration? ReadRoot(YamlNode root)
+    {
+        var map = ReadMapping(root, string.Empty, RootKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var interfaces = map.TryGetValue("interfaces", out var interfacesNode)
+            ? ReadInterfaces(interfacesNode, "interfaces")
+            : MissingInterfaces(root);
+        var interfaceNames = interfaces.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+
+        var configuration = new DirectorConfiguration { Interfaces = interfaces };
+        if (map.TryGetValue("socket", out var node))
+        {
+            configuration = configuration with { Socket = ReadSocket(node, "socket") };
+        }
+
+        if (map.TryGetValue("logging", out node))
+        {
+            configuration = configuration with { Logging = ReadLogging(node, "logging") };
+        }
+
+        if (map.TryGetValue("connections", out node))
+        {
+            configuration = configuration with { Connections = ReadConnections(node, "connections") };
+        }
+
+        if (map.TryGetValue("neighbors", out node))
+        {
+            configuration = configuration with { Neighbors = ReadNeighbors(node, "neighbors") };
+        }
+
+        if (map.TryGetValue("offloads", out node))
+        {
+            configuration = configuration with { Offloads = ReadOffloads(node, "offloads") };
+        }
+
+        if (map.TryGetValue("services", out node))
+        {
+            configuration = configuration with { Services = ReadServices(node, "services", interfaceNames) };
+        }
+
+        return configuration;
+    }
+
+    private List<InterfaceConfiguration> MissingInterfaces(YamlNode root)
+    {
+        Add(root.Start, "interfaces", "is required: list at least one interface");
+        return [];
+    }
+
+    private List<InterfaceConfiguration> ReadInterfaces(YamlNode node, string path)
+    {
+        var result = new List<InterfaceConfiguration>();
+        var items = ReadSequence(node, path);
+        if (items is null)
+        {
+            return result;
+        }
+
+        if (items.Count == 0)
+        {
+            Add(node.Start, path, "list at least one interface");
+            return result;
+        }
+
+        var seen = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            var item = items[i];
+            string? name;
+            YamlNode nameNode;
+            string? role = null;
+            string? comment = null;
+            if (item is YamlMappingNode)
+            {
+                var map = ReadMapping(item, itemPath, InterfaceKeys);
+                if (map is null)
+                {
+                    continue;
+                }
+
+                if (!map.TryGetValue("name", out var n))
+                {
+                    Add(item.Start, Join(itemPath, "name"), "is required");
+                    continue;
+                }
+
+                nameNode = n;
+                name = ReadString(n, Join(itemPath, "name"), required: true);
+                role = map.TryGetValue("role", out var r) ? ReadString(r, Join(itemPath, "role"), required: false) : null;
+                comment = map.TryGetValue("comment", out var c) ? ReadString(c, Join(itemPath, "comment"), required: false) : null;
+                itemPath = Join(itemPath, "name");
+            }
+            else
+            {
+                nameNode = item;
+                name = ReadString(item, itemPath, required: true);
+            }
+
+            if (name is null)
+            {
+                continue;
+            }
+
+            var problem = ConfigurationValues.ValidateInterfaceName(name);
+            if (problem is not null)
+            {
+                Add(nameNode.Start, itemPath, problem);
+                continue;
+            }
+
+            if (seen.TryGetValue(name, out var first))
+            {
+                Add(nameNode.Start, itemPath, $"interface '{name}' is already listed at line {first.Start.Line}");
+                continue;
+            }
+
+            seen.Add(name, nameNode);
+            result.Add(new InterfaceConfiguration(name, role, comment));
+        }
+
+        return result;
+    }
+
+    private SocketConfiguration ReadSocket(YamlNode node, string path)
+    {
+        var result = new SocketConfiguration();
+        var map = ReadMapping(node, path, SocketKeys);
+        if (map is null)
+        {
+            return result;
+        }
+
+        if (map.TryGetValue("path", out var p) && ReadString(p, Join(path, "path"), required: true) is { } socketPath)
+        {
+            var problem = ConfigurationValues.ValidateSocketPath(socketPath);
+            if (problem is null)
+            {
+                result = result with { Path = socketPath };
+            }
+            else
+            {
+                Add(p.Start, Join(path, "path"), problem);
+            }
+        }
+
+        if (map.TryGetValue("group", out var g) && ReadString(g, Join(path, "group"), required: false) is { } group)
+        {
+            if (group.Length == 0 || group.Any(c => char.IsWhiteSpace(c) || c == ':'))
+            {
+                Add(g.Start, Join(path, "group"), "must be a group name without whitespace or ':'");
+            }
+            else
+            {
+                result = result with { Group = group };
+            }
+        }
+
+        return result;
+    }
+
+    private LoggingConfiguration ReadLogging(YamlNode node, string path)
+    {
+        var result = new LoggingConfiguration();
+        var map = ReadMapping(node, path, LoggingKeys);
+        if (map is null)
+        {
+            return result;
+        }
+
+        if (map.TryGetValue("level", out var l) && ReadString(l, Join(path, "level"), required: true) is { } levelText)
+        {
+            if (ConfigurationValues.TryParseLogLevel(levelText, out var level))
+            {
+                result = result with { Level = level };
+            }
+            else
+            {
+                Add(l.Start, Join(path, "level"), $"unknown level '{levelText}'; use one of {string.Join(", ", ConfigurationValues.LogLevelNames)}");
+            }
+        }
+
+        if (map.TryGetValue("file", out var f) && ReadString(f, Join(path, "file"), required: false) is { } file)
+        {
+            if (file.Length > 0 && file[0] == '/')
+            {
+                result = result with { File = file };
+            }
+            else
+            {
+                Add(f.Start, Join(path, "file"), "must be an absolute path");
+            }
+        }
+
+        return result;
+    }
+
+    private ConnectionsConfiguration ReadConnections(YamlNode node, string path)
+    {
+        var result = new ConnectionsConfiguration();
+        var map = ReadMapping(node, path, ConnectionsKeys);
+        if (map is not null && map.TryGetValue("table_size", out var t)
+            && ReadInteger(t, Join(path, "table_size"), ConnectionsConfiguration.MinTableSize, ConnectionsConfiguration.MaxTableSize) is { } size)
+        {
+            result = result with { TableSize = (int)size };
+        }
+
+        return result;
+    }
+
+    private NeighborsConfiguration ReadNeighbors(YamlNode node, string path)
+    {
+        var result = new NeighborsConfiguration();
+        var map = ReadMapping(node, path, NeighborsKeys);
+        if (map is not null && map.TryGetValue("arp_timeout", out var t)
+            && ReadDuration(t, Join(path, "arp_timeout"), TimeSpan.FromSeconds(1), MaxArpTimeout) is { } timeout)
+        {
+            result = result with { ArpTimeout = timeout };
+        }
+
+        return result;
+    }
+
+    private OffloadsConfiguration ReadOffloads(YamlNode node, string path)
+    {
+        var result = new OffloadsConfiguration();
+        var map = ReadMapping(node, path, OffloadsKeys);
+        if (map is not null && map.TryGetValue("disable", out var d) && ReadBoolean(d, Join(path, "disable")) is { } disable)
+        {
+            result = result with { Disable = disable };
+        }
+
+        return result;
+    }
+
+    private List<VirtualServiceConfiguration> ReadServices(YamlNode node, string path, HashSet<string> interfaceNames)
+    {
+        var result = new List<VirtualServiceConfiguration>();
+        if (IsNull(node))
+        {
+            return result;
+        }
+
+        var items = ReadSequence(node, path);
+        if (items is null)
+        {
+            return result;
+        }
+
+        var seen = new Dictionary<ServiceKey, int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            var service = ReadService(items[i], itemPath, interfaceNames);
+            if (service is null)
+            {
+                continue;
+            }
+
+            if (seen.TryGetValue(service.Key, out var first))
+            {
+                Add(items[i].Start, itemPath, $"duplicate of {path}[{first}] ({Describe(service.Key)}, line {items[first].Start.Line})");
+                continue;
+            }
+
+            seen.Add(service.Key, i);
+            result.Add(service);
+        }
+
+        return result;
+    }
+
+    private VirtualServiceConfiguration? ReadService(YamlNode node, string path, HashSet<string> interfaceNames)
+    {
+        var map = ReadMapping(node, path, ServiceKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        ServiceProtocol? protocol = null;
+        if (Require(map, node, path, "protocol") is { } p && ReadString(p, Join(path, "protocol"), required: true) is { } protocolText)
+        {
+            protocol = protocolText.ToUpperInvariant() switch
+            {
+                "TCP" => ServiceProtocol.Tcp,
+                "UDP" => ServiceProtocol.Udp,
+                _ => null,
+            };
+            if (protocol is null)
+            {
+                Add(p.Start, Join(path, "protocol"), $"unknown protocol '{protocolText}'; use tcp or udp");
+            }
+        }
+
+        var address = Require(map, node, path, "address") is { } a ? ReadAddress(a, Join(path, "address")) : null;
+        ushort? port = Require(map, node, path, "port") is { } po ? ReadPort(po, Join(path, "port")) : null;
+
+        var scheduler = VirtualServiceConfiguration.DefaultScheduler;
+        if (map.TryGetValue("scheduler", out var s) && ReadString(s, Join(path, "scheduler"), required: true) is { } schedulerText)
+        {
+            var name = schedulerText.ToLowerInvariant();
+            if (KnownSchedulers.IsKnown(name))
+            {
+                scheduler = name;
+            }
+            else
+            {
+                var hint = ConfigurationValues.Nearest(name, KnownSchedulers.All) is { } near ? $"did you mean '{near}'? " : string.Empty;
+                Add(s.Start, Join(path, "scheduler"), $"unknown scheduler '{schedulerText}'; {hint}known: {string.Join(", ", KnownSchedulers.All)}");
+            }
+        }
+
+        string? interfaceName = null;
+        if (map.TryGetValue("interface", out var n) && ReadString(n, Join(path, "interface"), required: false) is { } requested)
+        {
+            if (interfaceNames.Contains(requested))
+            {
+                interfaceName = requested;
+            }
+            else
+            {
+                Add(n.Start, Join(path, "interface"), $"'{requested}' is not one of the interfaces listed under 'interfaces'");
+            }
+        }
+
+        var persistence = map.TryGetValue("persistence", out var pe) && !IsNull(pe) ? ReadPersistence(pe, Join(path, "persistence")) : null;
+
+        var servers = new List<RealServerConfiguration>();
+        if (map.TryGetValue("real_servers", out var rs) && !IsNull(rs))
+        {
+            ReadRealServers(rs, Join(path, "real_servers"), port, servers);
+        }
+
+        if (protocol is null || address is null || port is null)
+        {
+            return null;
+        }
+
+        return new VirtualServiceConfiguration
+        {
+            Protocol = protocol.Value,
+            Address = address,
+            Port = port.Value,
+            Scheduler = scheduler,
+            Interface = interfaceName,
+            Persistence = persistence,
+            RealServers = servers,
+        };
+    }
+
+    private PersistenceConfiguration? ReadPersistence(YamlNode node, string path)
+    {
+        var map = ReadMapping(node, path, PersistenceKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var result = new PersistenceConfiguration();
+        if (map.TryGetValue("timeout", out var t) && ReadDuration(t, Join(path, "timeout"), TimeSpan.FromSeconds(1), MaxPersistenceTimeout) is { } timeout)
+        {
+            result = result with { Timeout = timeout };
+        }
+
+        if (map.TryGetValue("netmask", out var m) && ReadString(m, Join(path, "netmask"), required: true) is { } maskText)
+        {
+            var problem = ConfigurationValues.ParseNetmask(maskText, out var mask);
+            if (problem is null)
+            {
+                result = result with { Netmask = mask };
+            }
+            else
+            {
+                Add(m.Start, Join(path, "netmask"), problem);
+            }
+        }
+
+        return result;
+    }
+
+    private void ReadRealServers(YamlNode node, string path, ushort? servicePort, List<RealServerConfiguration> result)
+    {
+        var items = ReadSequence(node, path);
+        if (items is null)
+        {
+            return;
+        }
+
+        var seen = new Dictionary<(IPAddress, ushort), int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            var map = ReadMapping(items[i], itemPath, RealServerKeys);
+            if (map is null)
+            {
+                continue;
+            }
+
+            var address = Require(map, items[i], itemPath, "address") is { } a ? ReadAddress(a, Join(itemPath, "address")) : null;
+
+            // Without a port of its own a real server takes the service's, as ipvsadm -r ADDR does.
+            var port = map.TryGetValue("port", out var p) ? ReadPort(p, Join(itemPath, "port")) : servicePort;
+
+            var weight = 1;
+            var weightOk = true;
+            if (map.TryGetValue("weight", out var w))
+            {
+                var parsed = ReadInteger(w, Join(itemPath, "weight"), 0, 65535);
+                weightOk = parsed is not null;
+                weight = (int)(parsed ?? 1);
+            }
+
+            var method = ForwardingMethod.DirectRouting;
+            var methodOk = true;
+            if (map.TryGetValue("method", out var m) && ReadString(m, Join(itemPath, "method"), required: true) is { } methodText)
+            {
+                ForwardingMethod? parsed = methodText.ToUpperInvariant() switch
+                {
+                    "MASQ" => ForwardingMethod.Masquerade,
+                    "ROUTE" => ForwardingMethod.DirectRouting,
+                    "TUNNEL" => ForwardingMethod.Tunnel,
+                    _ => null,
+                };
+                methodOk = parsed is not null;
+                method = parsed ?? method;
+                if (!methodOk)
+                {
+                    Add(m.Start, Join(itemPath, "method"), $"unknown method '{methodText}'; use masq (NAT, -m), route (direct routing, -g) or tunnel (IPIP, -i)");
+                }
+            }
+
+            if (address is null || port is null || !weightOk || !methodOk)
+            {
+                continue;
+            }
+
+            if (seen.TryGetValue((address, port.Value), out var first))
+            {
+                Add(items[i].Start, itemPath, $"duplicate of real_servers[{first}] ({address}:{port.Value}, line {items[first].Start.Line})");
+                continue;
+            }
+
+            seen.Add((address, port.Value), i);
+            result.Add(new RealServerConfiguration(address, port.Value, weight, method));
+        }
+    }
+
+    private Dictionary<string, YamlNode>? ReadMapping(YamlNode node, string path, string[] knownKeys)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            Add(node.Start, path, $"must be a mapping of {string.Join(", ", knownKeys)}");
+            return null;
+        }
+
+        var result = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { } key })
+            {
+                Add(keyNode.Start, path, "keys must be plain names");
+                continue;
+            }
+
+            if (Array.IndexOf(knownKeys, key) < 0)
+            {
+                var hint = ConfigurationValues.Nearest(key, knownKeys) is { } near ? $"did you mean '{near}'?" : $"known keys: {string.Join(", ", knownKeys)}";
+                Add(keyNode.Start, Join(path, key), $"unknown key; {hint}");
+                continue;
+            }
+
+            result.Add(key, value);
+        }
+
+        return result;
+    }
+
+    private List<YamlNode>? ReadSequence(YamlNode node, string path)
+    {
+        if (node is YamlSequenceNode sequence)
+        {
+            return sequence.Children.ToList();
+        }
+
+        Add(node.Start, path, "must be a list");
+        return null;
+    }
+
+    private YamlNode? Require(Dictionary<string, YamlNode> map, YamlNode owner, string path, string key)
+    {
+        if (map.TryGetValue(key, out var value))
+        {
+            return value;
+        }
+
+        Add(owner.Start, Join(path, key), "is required");
+        return null;
+    }
+
+    private string? ReadString(YamlNode node, string path, bool required)
+    {
+        if (node is not YamlScalarNode scalar)
+        {
+            Add(node.Start, path, "must be a single value, not a list or mapping");
+            return null;
+        }
+
+        if (IsNull(scalar))
+        {
+            if (required)
+            {
+                Add(node.Start, path, "must not be empty");
+            }
+
+            return null;
+        }
+
+        return scalar.Value ?? string.Empty;
+    }
+
+    private long? ReadInteger(YamlNode node, string path, long min, long max)
+    {
+        if (node is not YamlScalarNode scalar || IsNull(scalar))
+        {
+            Add(node.Start, path, $"must be an integer between {min} and {max}");
+            return null;
+        }
+
+        var text = scalar.Value ?? string.Empty;
+        if (scalar.Style != ScalarStyle.Plain)
+        {
+            Add(node.Start, path, $"must be an integer, not a quoted string (write {text} without quotes)");
+            return null;
+        }
+
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            Add(node.Start, path, $"'{text}' is not an integer");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            Add(node.Start, path, $"must be between {min} and {max}");
+            return null;
+        }
+
+        return value;
+    }
+
+    private bool? ReadBoolean(YamlNode node, string path)
+    {
+        if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: { } text })
+        {
+            // YAML 1.2 core schema booleans only; yes/no/on/off are YAML 1.1 and ambiguous between parsers.
+            switch (text)
+            {
+                case "true" or "True" or "TRUE": return true;
+                case "false" or "False" or "FALSE": return false;
+            }
+        }
+
+        Add(node.Start, path, "must be true or false");
+        return null;
+    }
+
+    private TimeSpan? ReadDuration(YamlNode node, string path, TimeSpan min, TimeSpan max)
+    {
+        if (ReadString(node, path, required: true) is not { } text)
+        {
+            return null;
+        }
+
+        var problem = ConfigurationValues.ParseDuration(text, out var duration);
+        if (problem is null && (duration < min || duration > max))
+        {
+            problem = $"must be between {Format(min)} and {Format(max)}";
+        }
+
+        if (problem is not null)
+        {
+            Add(node.Start, path, problem);
+            return null;
+        }
+
+        return duration;
+    }
+
+    private IPAddress? ReadAddress(YamlNode node, string path)
+    {
+        if (ReadString(node, path, required: true) is not { } text)
+        {
+            return null;
+        }
+
+        var problem = ConfigurationValues.ParseUnicastIPv4(text, out var address);
+        if (problem is not null)
+        {
+            Add(node.Start, path, problem);
+            return null;
+        }
+
+        return address;
+    }
+
+    private ushort? ReadPort(YamlNode node, string path)
+    {
+        if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: "0" })
+        {
+            Add(node.Start, path, "port 0 (all ports) is not supported yet; must be between 1 and 65535");
+            return null;
+        }
+
+        return ReadInteger(node, path, 1, 65535) is { } port ? (ushort)port : null;
+    }
+
+    private void Add(Mark mark, string path, string message) =>
+        _errors.Add(new ConfigurationError(_file, ToInt(mark.Line), ToInt(mark.Column), path, message));
+
+    private static int ToInt(long value) => (int)Math.Clamp(value, 0, int.MaxValue);
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    private static string Describe(ServiceKey key) =>
+        $"{(key.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP")} {key.Address}:{key.Port}";
+
+    private static string Format(TimeSpan span) =>
+        span.TotalSeconds >= 1 && span.Ticks % TimeSpan.TicksPerSecond == 0
+            ? $"{((long)span.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s"
+            : $"{((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms";
+
+    private static string SyntaxMessage(YamlException ex)
+    {
+        // YamlDotNet prefixes "(Line: x, Col: y, Idx: z) - (...): " to the message; the location is already in front.
+        var message = ex.Message;
+        var marker = message.IndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith("(Line:", StringComparison.Ordinal) && marker >= 0 ? message[(marker + 3)..] : message;
+    }
+}

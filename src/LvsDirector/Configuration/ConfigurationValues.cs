@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace LvsDirector.Configuration;
+
+/// <summary>
+/// Value rules shared by the config file loader and the lvsd command line, so a value means the same in both.
+/// Each Validate/Parse method returns null on success or the message to show.
+/// </summary>
+public static class ConfigurationValues
+{
+    /// <summary>Longest interface name the kernel accepts (IFNAMSIZ 16 minus the terminating zero).</summary>
+    public const int MaxInterfaceNameLength = 15;
+
+    /// <summary>Longest Unix socket path (sun_path is 108 bytes including the terminating zero).</summary>
+    public const int MaxSocketPathBytes = 107;
+
+    public static IReadOnlyList<string> LogLevelNames { get; } =
+        ["trace", "debug", "information", "warning", "error", "critical", "none"];
+
+    public static string? ValidateInterfaceName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0)
+        {
+            return "interface name must not be empty";
+        }
+
+        if (name.Length > MaxInterfaceNameLength)
+        {
+            return $"interface name '{name}' is longer than {MaxInterfaceNameLength} characters";
+        }
+
+        // The kernel rejects these in dev_valid_name(); catching them here names the file line instead.
+        if (name is "." or "..")
+        {
+            return $"'{name}' is not a valid interface name";
+        }
+
+        foreach (var c in name)
+        {
+            if (c == '/' || c == ':' || char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return $"interface name '{name}' must not contain '/', ':' or whitespace";
+            }
+        }
+
+        return null;
+    }
+
+    public static string? ValidateSocketPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0 || path[0] != '/')
+        {
+            return "must be an absolute path";
+        }
+
+        if (Encoding.UTF8.GetByteCount(path) > MaxSocketPathBytes)
+        {
+            return $"must be at most {MaxSocketPathBytes} bytes long (Unix socket path limit)";
+        }
+
+        return null;
+    }
+
+    /// <summary>Accepts the Microsoft.Extensions.Logging level names, lower case, plus "info" and "warn".</summary>
+    public static bool TryParseLogLevel(string text, out LogLevel level)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        switch (text.ToUpperInvariant())
+        {
+            case "TRACE": level = LogLevel.Trace; return true;
+            case "DEBUG": level = LogLevel.Debug; return true;
+            case "INFORMATION" or "INFO": level = LogLevel.Information; return true;
+            case "WARNING" or "WARN": level = LogLevel.Warning; return true;
+            case "ERROR": level = LogLevel.Error; return true;
+            case "CRITICAL": level = LogLevel.Critical; return true;
+            case "NONE": level = LogLevel.None; return true;
+            default: level = LogLevel.None; return false;
+        }
+    }
+
+    /// <summary>
+    /// Parses a strict dotted quad. IPAddress.TryParse also takes "10.1" or "0x0a.1.2.3" (inet_aton forms),
+    /// which are almost always typos in a config file.
+    /// </summary>
+    public static bool TryParseIPv4(string text, out IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        address = IPAddress.None;
+        Span<byte> bytes = stackalloc byte[4];
+        var parts = text.Split('.');
+        if (parts.Length != 4)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            var part = parts[i];
+            if (part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0'))
+            {
+                return false;
+            }
+
+            foreach (var c in part)
+            {
+                if (c is < '0' or > '9')
+                {
+                    return false;
+                }
+            }
+
+            var value = int.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture);
+            if (value > 255)
+            {
+                return false;
+            }
+
+            bytes[i] = (byte)value;
+        }
+
+        address = new IPAddress(bytes);
+        return true;
+    }
+
+    /// <summary>Parses an address for a VIP or real server; returns null on success or the message to show.</summary>
+    public static string? ParseUnicastIPv4(string text, out IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!TryParseIPv4(text, out address))
+        {
+            return text.Contains(':', StringComparison.Ordinal) && IPAddress.TryParse(text, out _)
+                ? $"IPv6 address '{text}' is not supported yet; use an IPv4 address"
+                : $"'{text}' is not an IPv4 address (expected a dotted quad such as 198.18.0.10)";
+        }
+
+        Span<byte> b = stackalloc byte[4];
+        address.TryWriteBytes(b, out _);
+        if (b[0] == 0 || b[0] == 127 || b[0] >= 224)
+        {
+            return $"'{text}' is not a unicast address (0.0.0.0/8, loopback, multicast and reserved ranges are not allowed)";
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses a contiguous IPv4 netmask in dotted form; returns null on success or the message to show.</summary>
+    public static string? ParseNetmask(string text, out IPAddress mask)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!TryParseIPv4(text, out mask))
+        {
+            return $"'{text}' is not an IPv4 netmask (expected a dotted quad such as 255.255.255.0)";
+        }
+
+        Span<byte> b = stackalloc byte[4];
+        mask.TryWriteBytes(b, out _);
+        var bits = ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
+
+        // A contiguous mask inverted is 2^n - 1, so adding one leaves a power of two (or zero).
+        var inverted = ~bits;
+        if ((inverted & (inverted + 1)) != 0)
+        {
+            return $"'{text}' is not a contiguous netmask";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Parses a duration: whole seconds ("90"), or a whole number with a unit: "500ms", "90s", "5m", "1h".
+    /// Returns null on success or the message to show.
+    /// </summary>
+    public static string? ParseDuration(string text, out TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        duration = TimeSpan.Zero;
+        const string Expected = "must be a duration: whole seconds, or a whole number with ms, s, m or h (e.g. 90s, 5m)";
+        var digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
+        {
+            digits++;
+        }
+
+        if (digits == 0 || digits > 9)
+        {
+            return Expected;
+        }
+
+        var value = long.Parse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture);
+        switch (text[digits..])
+        {
+            case "" or "s": duration = TimeSpan.FromSeconds(value); return null;
+            case "ms": duration = TimeSpan.FromMilliseconds(value); return null;
+            case "m": duration = TimeSpan.FromMinutes(value); return null;
+            case "h": duration = TimeSpan.FromHours(value); return null;
+            default: return Expected;
+        }
+    }
+
+    /// <summary>Nearest candidate within two edits (one for short words), for "did you mean" hints; null when nothing is close.</summary>
+    public static string? Nearest(string text, IEnumerable<string> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(candidates);
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        var lowered = text.ToLowerInvariant();
+        foreach (var candidate in candidates)
+        {
+            var distance = EditDistance(lowered, candidate);
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        var limit = Math.Min(2, Math.Max(1, text.Length / 3));
+        return bestDistance <= limit ? best : null;
+    }
+
+    // Optimal string alignment distance: Levenshtein plus adjacent transpositions, the commonest typo ("paht").
+    private static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+}

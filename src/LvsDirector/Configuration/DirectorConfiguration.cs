@@ -1,0 +1,20 @@
+namespace LvsDirector.Configuration;
+
+/// <summary>The whole lvsd configuration file, validated; every section has the documented defaults when absent.</summary>
+public sealed record DirectorConfiguration
+{
+    /// <summary>Interfaces lvsd captures on, in file order; never empty once loaded.</summary>
+    public required IReadOnlyList<InterfaceConfiguration> Interfaces { get; init; }
+
+    public SocketConfiguration Socket { get; init; } = new();
+
+    public LoggingConfiguration Logging { get; init; } = new();
+
+    public ConnectionsConfiguration Connections { get; init; } = new();
+
+    public NeighborsConfiguration Neighbors { get; init; } = new();
+
+    public OffloadsConfiguration Offloads { get; init; } = new();
+
+    public IReadOnlyList<VirtualServiceConfiguration> Services { get; init; } = [];
+}
