@@ -238,14 +238,21 @@ public sealed class ConnectionTable
     }
 
     /// <summary>
-    /// True for a TCP entry in TIME_WAIT or CLOSE: a new SYN on its tuple starts a new connection, so the data path
-    /// removes this entry and schedules afresh.
+    /// True for a TCP entry in TIME_WAIT or CLOSE (IPVS's is_new_conn_expected with conn_reuse_mode 1): a new SYN
+    /// on its tuple starts a new connection, so the data path removes this entry and schedules afresh.
     /// </summary>
-    public bool IsClosedForReuse(int index)
+    /// <param name="index">Entry index.</param>
+    /// <param name="finWaitWithoutOutput">conn_reuse_mode bit 2: also reuse a FIN_WAIT entry that never saw a reply (DR/TUN).</param>
+    public bool IsClosedForReuse(int index, bool finWaitWithoutOutput = false)
     {
         ref readonly var entry = ref _entries[index];
-        return entry.IsInUse && entry.Protocol == ProtocolTcp
-            && entry.State is TcpConnectionState.TimeWait or TcpConnectionState.Close;
+        if (!entry.IsInUse || entry.Protocol != ProtocolTcp)
+        {
+            return false;
+        }
+
+        return entry.State is TcpConnectionState.TimeWait or TcpConnectionState.Close
+            || (finWaitWithoutOutput && entry.State == TcpConnectionState.FinWait && (entry.Flags & ConnectionStatus.NoOutput) != 0);
     }
 
     /// <summary>Removes a connection and takes it off its destination's active or inactive count.</summary>

@@ -10,7 +10,10 @@ public abstract class Scheduler
     /// <summary>The ipvsadm name (-s NAME).</summary>
     public abstract string Name { get; }
 
-    /// <summary>Replaces the destination list; called by the control plane only, never concurrently with itself.</summary>
+    /// <summary>
+    /// Replaces the destination list; called by the control plane only, never concurrently with itself. Call it
+    /// after any weight change too: schedulers capture weights here (the overload flag is read live).
+    /// </summary>
     public abstract void Update(IReadOnlyList<SchedulerDestination> destinations);
 
     /// <summary>Picks a destination for a new connection, or null when none is available.</summary>

@@ -182,6 +182,8 @@ public class ConnectionTableTests
         AssertStep(table, i, d, S.FinWait, T0 + 120_000, 0, 1);
         table.OnInbound(i, F.Ack, T0);
         AssertStep(table, i, d, S.FinWait, T0 + 120_000, 0, 1);
+        Assert.False(table.IsClosedForReuse(i));
+        Assert.True(table.IsClosedForReuse(i, finWaitWithoutOutput: true));
     }
 
     [Fact]
