@@ -73,9 +73,9 @@ public static class ControlClient
 
     private static string DescribeConnectFailure(string socketPath, SocketException ex) => ex.SocketErrorCode switch
     {
-        SocketError.ConnectionRefused => "connection refused (is lvsd running?)",
+        SocketError.ConnectionRefused => "connection refused",
         SocketError.AccessDenied => "permission denied",
-        _ when !File.Exists(socketPath) => "no such file or directory (is lvsd running?)",
+        _ when !File.Exists(socketPath) => "no such file or directory",
         _ => ex.Message,
     };
 }
