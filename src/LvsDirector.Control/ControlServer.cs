@@ -254,8 +254,20 @@ public sealed class ControlServer : IAsyncDisposable
         }
         finally
         {
-            _slots.Release();
+            ReleaseSlot();
             _connections.TryRemove(id, out _);
+        }
+    }
+
+    private void ReleaseSlot()
+    {
+        try
+        {
+            _slots.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A stop that gave up waiting already disposed the server; nothing is left to admit.
         }
     }
 
