@@ -1,0 +1,24 @@
+namespace LvsDirector.Control;
+
+/// <summary>One real server in a listing.</summary>
+/// <param name="Address">Real server IP in canonical text form.</param>
+/// <param name="Port">Real server port.</param>
+/// <param name="Method">Forwarding method.</param>
+/// <param name="Weight">Current weight.</param>
+/// <param name="ActiveConnections">Connections in an established-like state (ipvsadm ActiveConn).</param>
+/// <param name="InactiveConnections">Other connections (ipvsadm InActConn).</param>
+/// <param name="PersistentConnections">Persistence templates pointing here (--persistent-conn).</param>
+/// <param name="UpperThreshold">-x value, 0 for none.</param>
+/// <param name="LowerThreshold">-y value, 0 for none.</param>
+/// <param name="Stats">Counters and rates of this real server.</param>
+public sealed record ServerEntry(
+    string Address,
+    ushort Port,
+    ControlForwardingMethod Method,
+    int Weight,
+    uint ActiveConnections,
+    uint InactiveConnections,
+    uint PersistentConnections = 0,
+    uint UpperThreshold = 0,
+    uint LowerThreshold = 0,
+    TrafficStats? Stats = null);
