@@ -1,5 +1,6 @@
 using System.Reflection;
 using LvsDirector.Configuration;
+using LvsDirector.Control;
 using LvsDirector.DataPath;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,9 +30,6 @@ internal static class DaemonHost
         {
             logger.SocketGroupNotApplied(group);
         }
-
-        // ===== CONTROL SERVER: the lead wires LvsDirector.Control.ControlServer in Build() below; drop this line then.
-        logger.ControlSocketNotServed(configuration.Socket.Path);
 
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         try
@@ -84,12 +82,9 @@ internal static class DaemonHost
         // never answers for a director that is not running.
         builder.Services.AddHostedService<DirectorHostedService>();
 
-        // ===== CONTROL SERVER (lead): register the hosted service that runs LvsDirector.Control.ControlServer
-        // here, listening on configuration.Socket.Path (already merged with --socket), with an IControlHandler
-        // over the Director singleton above, e.g.
-        //     builder.Services.AddSingleton<IControlHandler, DirectorControlHandler>();
-        //     builder.Services.AddHostedService<ControlServerHostedService>();
-        // It must start after DirectorHostedService (so READY=1 follows both) and stop before it.
+        // Registered after the director so it starts after it (READY=1 follows both) and stops before it.
+        builder.Services.AddSingleton<IControlHandler, DirectorControlHandler>();
+        builder.Services.AddHostedService<ControlServerHostedService>();
 
         builder.Services.AddHostedService<SystemdNotifyHostedService>();
         return builder.Build();

@@ -20,9 +20,6 @@ internal static partial class DaemonLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "lvsd failed: {Reason}")]
     public static partial void Failed(this ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Control socket {SocketPath} is not served yet")]
-    public static partial void ControlSocketNotServed(this ILogger logger, string socketPath);
-
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "socket.group {Group} is not applied yet; the socket keeps the default owner and mode")]
     public static partial void SocketGroupNotApplied(this ILogger logger, string group);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using LvsDirector.Scheduling;
 using LvsDirector.Services;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -371,14 +372,14 @@ internal sealed class ConfigurationReader
         if (map.TryGetValue("scheduler", out var s) && ReadString(s, Join(path, "scheduler"), required: true) is { } schedulerText)
         {
             var name = schedulerText.ToLowerInvariant();
-            if (KnownSchedulers.IsKnown(name))
+            if (SchedulerRegistry.IsKnown(name))
             {
                 scheduler = name;
             }
             else
             {
-                var hint = ConfigurationValues.Nearest(name, KnownSchedulers.All) is { } near ? $"did you mean '{near}'? " : string.Empty;
-                Add(s.Start, Join(path, "scheduler"), $"unknown scheduler '{schedulerText}'; {hint}known: {string.Join(", ", KnownSchedulers.All)}");
+                var hint = ConfigurationValues.Nearest(name, SchedulerRegistry.Names) is { } near ? $"did you mean '{near}'? " : string.Empty;
+                Add(s.Start, Join(path, "scheduler"), $"unknown scheduler '{schedulerText}'; {hint}known: {string.Join(", ", SchedulerRegistry.Names.Order(StringComparer.Ordinal))}");
             }
         }
 

@@ -1,4 +1,8 @@
 using System.Net;
+using System.Net.Sockets;
+using LvsDirector.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LvsDirector.Services;
 
@@ -8,17 +12,314 @@ namespace LvsDirector.Services;
 /// </summary>
 public sealed class ServiceTable
 {
-    public ServiceTableError AddService(VirtualServiceSpec spec) => throw new NotImplementedException();
+    /// <summary>ipvsadm accepts weights 0..65535 (IPVS itself takes up to INT_MAX).</summary>
+    public const int MaxWeight = 65535;
 
-    public ServiceTableError EditService(VirtualServiceSpec spec) => throw new NotImplementedException();
+    private readonly Lock _gate = new();
+    private readonly List<VirtualService> _services = [];
+    private readonly ILogger _logger;
+    private ServiceTableSnapshot _current = ServiceTableSnapshot.Empty;
 
-    public ServiceTableError DeleteService(ServiceKey key) => throw new NotImplementedException();
+    public ServiceTable(ILogger<ServiceTable>? logger = null)
+    {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
 
-    public ServiceTableError AddRealServer(ServiceKey service, RealServerSpec server) => throw new NotImplementedException();
+    /// <summary>The latest published snapshot; packet workers read this once per frame.</summary>
+    public ServiceTableSnapshot Current => Volatile.Read(ref _current);
 
-    public ServiceTableError EditRealServer(ServiceKey service, RealServerSpec server) => throw new NotImplementedException();
+    /// <summary>The reason the last failed change gave, for control replies (e.g. "IPv6 is not supported yet").</summary>
+    public static string Describe(ServiceTableError error) => error switch
+    {
+        ServiceTableError.None => "OK",
+        ServiceTableError.ServiceExists => "Service already exists",
+        ServiceTableError.NoSuchService => "No such service",
+        ServiceTableError.DestinationExists => "Destination already exists",
+        ServiceTableError.NoSuchDestination => "No such destination",
+        ServiceTableError.UnknownScheduler => "Scheduler not found",
+        ServiceTableError.InvalidArgument => "Invalid argument",
+        _ => error.ToString(),
+    };
 
-    public ServiceTableError DeleteRealServer(ServiceKey service, IPAddress address, ushort port) => throw new NotImplementedException();
+    public ServiceTableError AddService(VirtualServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!TryValidateKey(spec.Key, out var address))
+        {
+            return ServiceTableError.InvalidArgument;
+        }
 
-    public void Clear() => throw new NotImplementedException();
+        if (!SchedulerRegistry.TryCreate(spec.Scheduler, out var scheduler))
+        {
+            return ServiceTableError.UnknownScheduler;
+        }
+
+        lock (_gate)
+        {
+            if (FindLocked(spec.Key) is not null)
+            {
+                return ServiceTableError.ServiceExists;
+            }
+
+            scheduler.Update([]);
+            _services.Add(new VirtualService(spec.Key, address, scheduler, spec.Interface));
+            PublishLocked();
+        }
+
+        ServiceTableLog.ServiceAdded(_logger, spec.Key.Protocol, spec.Key.Address, spec.Key.Port, spec.Scheduler);
+        return ServiceTableError.None;
+    }
+
+    public ServiceTableError EditService(VirtualServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        lock (_gate)
+        {
+            var service = FindLocked(spec.Key);
+            if (service is null)
+            {
+                return ServiceTableError.NoSuchService;
+            }
+
+            if (!string.Equals(service.Scheduler.Name, spec.Scheduler, StringComparison.Ordinal))
+            {
+                if (!SchedulerRegistry.TryCreate(spec.Scheduler, out var scheduler))
+                {
+                    return ServiceTableError.UnknownScheduler;
+                }
+
+                scheduler.Update(service.ServerArray);
+                service.Scheduler = scheduler;
+            }
+
+            service.Interface = spec.Interface ?? service.Interface;
+            PublishLocked();
+        }
+
+        ServiceTableLog.ServiceEdited(_logger, spec.Key.Protocol, spec.Key.Address, spec.Key.Port, spec.Scheduler);
+        return ServiceTableError.None;
+    }
+
+    public ServiceTableError DeleteService(ServiceKey key)
+    {
+        lock (_gate)
+        {
+            var service = FindLocked(key);
+            if (service is null)
+            {
+                return ServiceTableError.NoSuchService;
+            }
+
+            _services.Remove(service);
+            foreach (var server in service.ServerArray)
+            {
+                server.IsRemoved = true;
+            }
+
+            PublishLocked();
+        }
+
+        ServiceTableLog.ServiceDeleted(_logger, key.Protocol, key.Address, key.Port);
+        return ServiceTableError.None;
+    }
+
+    public ServiceTableError AddRealServer(ServiceKey service, RealServerSpec server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        if (!TryValidateServer(server, out var address))
+        {
+            return ServiceTableError.InvalidArgument;
+        }
+
+        lock (_gate)
+        {
+            var svc = FindLocked(service);
+            if (svc is null)
+            {
+                return ServiceTableError.NoSuchService;
+            }
+
+            var servers = svc.ServerArray;
+            if (IndexOf(servers, address, server.Port) >= 0)
+            {
+                return ServiceTableError.DestinationExists;
+            }
+
+            var added = new RealServer(svc, server.Address, address, server.Port, server.Weight, server.Method);
+            RealServer[] updated = [.. servers, added];
+            svc.Scheduler.Update(updated);
+            svc.ServerArray = updated;
+            PublishLocked();
+        }
+
+        ServiceTableLog.RealServerAdded(_logger, service.Protocol, service.Address, service.Port, server.Address, server.Port, server.Method, server.Weight);
+        return ServiceTableError.None;
+    }
+
+    public ServiceTableError EditRealServer(ServiceKey service, RealServerSpec server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        if (!TryValidateServer(server, out var address))
+        {
+            return ServiceTableError.InvalidArgument;
+        }
+
+        lock (_gate)
+        {
+            var svc = FindLocked(service);
+            if (svc is null)
+            {
+                return ServiceTableError.NoSuchService;
+            }
+
+            var servers = svc.ServerArray;
+            var index = IndexOf(servers, address, server.Port);
+            if (index < 0)
+            {
+                return ServiceTableError.NoSuchDestination;
+            }
+
+            servers[index].Weight = server.Weight;
+            servers[index].Method = server.Method;
+            svc.Scheduler.Update(servers);
+            PublishLocked();
+        }
+
+        if (server.Weight == 0)
+        {
+            ServiceTableLog.RealServerQuiesced(_logger, service.Protocol, service.Address, service.Port, server.Address, server.Port);
+        }
+        else
+        {
+            ServiceTableLog.RealServerEdited(_logger, service.Protocol, service.Address, service.Port, server.Address, server.Port, server.Method, server.Weight);
+        }
+
+        return ServiceTableError.None;
+    }
+
+    public ServiceTableError DeleteRealServer(ServiceKey service, IPAddress address, ushort port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return ServiceTableError.NoSuchDestination;
+        }
+
+        var address4 = ToHostOrder(address);
+        lock (_gate)
+        {
+            var svc = FindLocked(service);
+            if (svc is null)
+            {
+                return ServiceTableError.NoSuchService;
+            }
+
+            var servers = svc.ServerArray;
+            var index = IndexOf(servers, address4, port);
+            if (index < 0)
+            {
+                return ServiceTableError.NoSuchDestination;
+            }
+
+            var removed = servers[index];
+            var updated = servers.Where((_, i) => i != index).ToArray();
+            svc.Scheduler.Update(updated);
+            svc.ServerArray = updated;
+            removed.IsRemoved = true;
+            PublishLocked();
+        }
+
+        ServiceTableLog.RealServerDeleted(_logger, service.Protocol, service.Address, service.Port, address, port);
+        return ServiceTableError.None;
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            foreach (var server in _services.SelectMany(s => s.ServerArray))
+            {
+                server.IsRemoved = true;
+            }
+
+            _services.Clear();
+            PublishLocked();
+        }
+
+        ServiceTableLog.Cleared(_logger);
+    }
+
+    /// <summary>ipvsadm -Z: zeroes the counters of every service and real server.</summary>
+    public void ZeroCounters()
+    {
+        foreach (var service in Current.Services)
+        {
+            service.Stats.Reset();
+            foreach (var server in service.ServerArray)
+            {
+                server.Stats.Reset();
+            }
+        }
+    }
+
+    internal static uint ToHostOrder(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        address.TryWriteBytes(bytes, out _);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
+    }
+
+    private static bool TryValidateKey(ServiceKey key, out uint address)
+    {
+        address = 0;
+        if (key.Address is null || key.Address.AddressFamily != AddressFamily.InterNetwork || key.Port == 0)
+        {
+            return false;
+        }
+
+        address = ToHostOrder(key.Address);
+        return key.Protocol is ServiceProtocol.Tcp or ServiceProtocol.Udp;
+    }
+
+    private static bool TryValidateServer(RealServerSpec server, out uint address)
+    {
+        address = 0;
+        if (server.Address is null || server.Address.AddressFamily != AddressFamily.InterNetwork
+            || server.Weight is < 0 or > MaxWeight || server.Port == 0)
+        {
+            return false;
+        }
+
+        address = ToHostOrder(server.Address);
+        return true;
+    }
+
+    private static int IndexOf(RealServer[] servers, uint address, ushort port)
+    {
+        for (var i = 0; i < servers.Length; i++)
+        {
+            if (servers[i].Address == address && servers[i].Port == port)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private VirtualService? FindLocked(ServiceKey key)
+    {
+        foreach (var service in _services)
+        {
+            if (service.Key.Protocol == key.Protocol && service.Key.Port == key.Port && service.Key.Address.Equals(key.Address))
+            {
+                return service;
+            }
+        }
+
+        return null;
+    }
+
+    private void PublishLocked() =>
+        Volatile.Write(ref _current, new ServiceTableSnapshot(_current.Version + 1, [.. _services]));
 }

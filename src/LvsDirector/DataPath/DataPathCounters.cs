@@ -1,0 +1,60 @@
+namespace LvsDirector.DataPath;
+
+/// <summary>
+/// Why frames were dropped or what the data path did, counted per worker. Only the owning worker writes
+/// (plain increments); the control plane reads with Volatile, a torn 64-bit read is impossible on x64.
+/// </summary>
+public sealed class DataPathCounters
+{
+    internal long Received;
+    internal long Forwarded;
+    internal long Malformed;
+    internal long NotForUs;
+    internal long NoService;
+    internal long TcpNotSyn;
+    internal long NoDestination;
+    internal long DestinationRemoved;
+    internal long ConnectionTableFull;
+    internal long NeighborHeld;
+    internal long NeighborUnresolved;
+    internal long NoRoute;
+    internal long TransmitFull;
+    internal long OversizeDropped;
+    internal long Segmented;
+    internal long ChecksumsCompleted;
+    internal long ArpRepliesSent;
+    internal long ArpRequestsSent;
+    internal long GratuitousArpsSent;
+    internal long EchoRepliesSent;
+    internal long FragmentsDropped;
+
+    public long ReceivedFrames => Volatile.Read(ref Received);
+
+    public long ForwardedFrames => Volatile.Read(ref Forwarded);
+
+    /// <summary>Every counter by a stable snake_case name, for logs, metrics and lvsadm.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> Snapshot() =>
+    [
+        new("received", Volatile.Read(ref Received)),
+        new("forwarded", Volatile.Read(ref Forwarded)),
+        new("drop_malformed", Volatile.Read(ref Malformed)),
+        new("ignored_not_for_us", Volatile.Read(ref NotForUs)),
+        new("drop_no_service", Volatile.Read(ref NoService)),
+        new("drop_tcp_not_syn", Volatile.Read(ref TcpNotSyn)),
+        new("drop_no_destination", Volatile.Read(ref NoDestination)),
+        new("drop_destination_removed", Volatile.Read(ref DestinationRemoved)),
+        new("drop_connection_table_full", Volatile.Read(ref ConnectionTableFull)),
+        new("neighbor_held", Volatile.Read(ref NeighborHeld)),
+        new("drop_neighbor_unresolved", Volatile.Read(ref NeighborUnresolved)),
+        new("drop_no_route", Volatile.Read(ref NoRoute)),
+        new("drop_transmit_full", Volatile.Read(ref TransmitFull)),
+        new("drop_oversize", Volatile.Read(ref OversizeDropped)),
+        new("segmented_superframes", Volatile.Read(ref Segmented)),
+        new("checksums_completed", Volatile.Read(ref ChecksumsCompleted)),
+        new("arp_replies_sent", Volatile.Read(ref ArpRepliesSent)),
+        new("arp_requests_sent", Volatile.Read(ref ArpRequestsSent)),
+        new("gratuitous_arps_sent", Volatile.Read(ref GratuitousArpsSent)),
+        new("icmp_echo_replies_sent", Volatile.Read(ref EchoRepliesSent)),
+        new("drop_fragment", Volatile.Read(ref FragmentsDropped)),
+    ];
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using LvsDirector.Connections;
+using LvsDirector.DataPath;
+using LvsDirector.Io;
+using LvsDirector.Neighbors;
+using LvsDirector.Packets;
+using LvsDirector.Services;
+using LvsDirector.Tests.Packets;
+
+namespace LvsDirector.Tests.DataPath;
+
+/// <summary>
+/// A two-arm NAT director over in-memory links: client side 198.18.0.0/24, server side 198.19.0.0/24,
+/// VIP 198.18.0.100. Tests inject frames as the client or a real server would send them.
+/// </summary>
+internal sealed class NatTestBed
+{
+    public const uint Vip = 0xC612_0064;          // 198.18.0.100
+    public const uint ClientAddress = 0xC612_0002; // 198.18.0.2
+    public static readonly uint[] ServerAddresses = [0xC613_000B, 0xC613_000C, 0xC613_000D]; // 198.19.0.11-13
+    public static readonly MacAddress ClientMac = new(0x02_00_00_00_0C_02);
+    public static readonly MacAddress ClientLinkMac = new(0x02_00_00_00_D0_01);
+    public static readonly MacAddress ServerLinkMac = new(0x02_00_00_00_D1_01);
+
+    public NatTestBed(string scheduler = "rr", int[]? weights = null, int tableSize = 4096, int linkCapacity = 256, bool discardSent = false)
+    {
+        ClientLink = new InMemoryLink("eth0", ClientLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
+        ServerLink = new InMemoryLink("eth1", ServerLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
+        Services = new ServiceTable();
+        Counters = new DataPathCounters();
+        LinkContext[] links =
+        [
+            new LinkContext(0, ClientLink, [(0xC612_0001u, 24)], new NeighborTable()),
+            new LinkContext(1, ServerLink, [(0xC613_0001u, 24)], new NeighborTable()),
+        ];
+        Connections = new ConnectionTable(tableSize, ConnectionTimeouts.Default, seed: 42);
+        Worker = new PacketWorker(links, Services, Connections, Counters);
+        Assert.Equal(ServiceTableError.None, Services.AddService(new VirtualServiceSpec(Key, scheduler)));
+        weights ??= [1, 1, 1];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            Assert.Equal(ServiceTableError.None, Services.AddRealServer(Key, new RealServerSpec(Ipv4Address.ToIPAddress(ServerAddresses[i]), 8080, weights[i], ForwardingMethod.Masquerade)));
+        }
+    }
+
+    public static ServiceKey Key { get; } = new(ServiceProtocol.Tcp, IPAddress.Parse("198.18.0.100"), 80);
+
+    public static ServiceKey UdpKey { get; } = new(ServiceProtocol.Udp, IPAddress.Parse("198.18.0.100"), 53);
+
+    public InMemoryLink ClientLink { get; }
+
+    public InMemoryLink ServerLink { get; }
+
+    public ServiceTable Services { get; }
+
+    public ConnectionTable Connections { get; }
+
+    public DataPathCounters Counters { get; }
+
+    public PacketWorker Worker { get; }
+
+    public static MacAddress ServerMac(int i) => new(0x02_00_00_00_5E_00UL + (ulong)i);
+
+    /// <summary>Runs a heartbeat and answers the ARP requests it sends for the real servers.</summary>
+    public void ResolveServers(long nowMs = 0)
+    {
+        Heartbeat(nowMs);
+        for (var i = 0; i < ServerAddresses.Length; i++)
+        {
+            var reply = new byte[60];
+            Arp.WriteReply(reply, ServerMac(i), ServerAddresses[i], ServerLinkMac, 0xC613_0001);
+            FromServer(reply);
+        }
+
+        DrainSent(ServerLink);
+        DrainSent(ClientLink);
+    }
+
+    public void Heartbeat(long nowMs)
+    {
+        Worker.NowMs = nowMs;
+        Worker.MaybeHeartbeat();
+    }
+
+    public void FromClient(byte[] frame, FrameFlags flags = FrameFlags.None)
+    {
+        Assert.True(ClientLink.Inject(frame, flags));
+        Worker.PollOnce(0);
+    }
+
+    public void FromServer(byte[] frame, FrameFlags flags = FrameFlags.None)
+    {
+        Assert.True(ServerLink.Inject(frame, flags));
+        Worker.PollOnce(0);
+    }
+
+    public static FrameBuilder Client(ushort ipId = 1) => new()
+    {
+        Source = ClientMac,
+        Destination = ClientLinkMac,
+        SourceAddress = ClientAddress,
+        DestinationAddress = Vip,
+        Identification = ipId,
+    };
+
+    public static FrameBuilder Server(int i) => new()
+    {
+        Source = ServerMac(i),
+        Destination = ServerLinkMac,
+        SourceAddress = ServerAddresses[i],
+        DestinationAddress = ClientAddress,
+    };
+
+    public static List<byte[]> DrainSent(InMemoryLink link)
+    {
+        var frames = new List<byte[]>();
+        var buffer = new byte[4096];
+        while (link.TryTakeSent(buffer, out var length))
+        {
+            frames.Add(buffer.AsSpan(0, length).ToArray());
+        }
+
+        return frames;
+    }
+}
