@@ -67,7 +67,8 @@ if ! scripts/publish.sh; then
 fi
 
 projects=()
-for csproj in tests/*/*.csproj; do
+# Unit tests first: quick feedback before the slower end-to-end labs.
+for csproj in $(ls tests/*/*.csproj | grep -v EndToEnd) $(ls tests/*/*.csproj | grep EndToEnd); do
     grep -q '<IsTestProject>true</IsTestProject>' "$csproj" || continue
     name=$(basename "$(dirname "$csproj")")
     if ((${#only[@]} > 0)) && [[ " ${only[*]} " != *" $name "* ]]; then continue; fi

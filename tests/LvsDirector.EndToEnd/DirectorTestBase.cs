@@ -47,7 +47,7 @@ public abstract class DirectorTestBase : IAsyncLifetime
     }
 
     /// <summary>TCP VIP:80 with the three real servers in NAT mode; weights in rs1, rs2, rs3 order.</summary>
-    protected async Task AddTcpServiceAsync(string scheduler, int port, params int[] weights)
+    protected async Task AddTcpServiceOnPortAsync(string scheduler, int port, params int[] weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var vip = $"{Vip}:{port.ToString(CultureInfo.InvariantCulture)}";
@@ -59,7 +59,7 @@ public abstract class DirectorTestBase : IAsyncLifetime
         }
     }
 
-    protected Task AddTcpServiceAsync(string scheduler, params int[] weights) => AddTcpServiceAsync(scheduler, 80, weights);
+    protected Task AddTcpServiceAsync(string scheduler, params int[] weights) => AddTcpServiceOnPortAsync(scheduler, 80, weights);
 
     protected async Task AddUdpEchoServiceAsync()
     {

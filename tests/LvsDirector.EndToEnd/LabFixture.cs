@@ -159,8 +159,9 @@ public abstract class LabFixture : IAsyncLifetime
 
     private static async Task EnsureBinariesAsync()
     {
-        if (File.Exists(LvsdPath) && File.Exists(LvsadmPath))
+        if ((File.Exists(LvsdPath) && File.Exists(LvsadmPath)) || RepositoryPaths.BinDirectoryOverride is not null)
         {
+            // An explicit binary directory is used as it is; a missing file then fails at start.
             return;
         }
 

@@ -11,11 +11,14 @@ public static class RepositoryPaths
 
     public static string PublishScript => Path.Combine(Root, "scripts", "publish.sh");
 
-    /// <summary>Where lvsd and lvsadm are; LVSE2E_BIN_DIR overrides artifacts/bin (e.g. to try other builds).</summary>
-    public static string BinDirectory =>
-        Environment.GetEnvironmentVariable("LVSE2E_BIN_DIR") is { Length: > 0 } dir
-            ? Path.GetFullPath(dir)
-            : Path.Combine(Root, "artifacts", "bin");
+    /// <summary>
+    /// Where lvsd and lvsadm are: artifacts/bin, or LVSE2E_BIN_DIR (relative to the repository root) to try
+    /// other builds.
+    /// </summary>
+    public static string BinDirectory => BinDirectoryOverride is { } dir ? Path.GetFullPath(dir, Root) : Path.Combine(Root, "artifacts", "bin");
+
+    public static string? BinDirectoryOverride =>
+        Environment.GetEnvironmentVariable("LVSE2E_BIN_DIR") is { Length: > 0 } dir ? dir : null;
 
     /// <summary>Survives lab teardown, so daemon logs can be read after a failed run.</summary>
     public static string LogDirectory => Path.Combine(Root, "artifacts", "e2e-logs");

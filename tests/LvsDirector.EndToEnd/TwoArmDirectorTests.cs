@@ -165,7 +165,7 @@ public sealed class TwoArmDirectorTests : DirectorTestBase
     public async Task LargeUpload_TcpEchoThroughVip_ReturnsEveryByte()
     {
         // The client's own 1 MiB of writes crosses its veth as super-frames towards the director.
-        await AddTcpServiceAsync("rr", LabFixture.TcpEchoPort, 1, 1, 1);
+        await AddTcpServiceOnPortAsync("rr", LabFixture.TcpEchoPort, 1, 1, 1);
 
         for (var i = 0; i < 3; i++)
         {
