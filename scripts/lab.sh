@@ -72,7 +72,9 @@ nsx() {
 spawn() {
     local node=$1 log=$2
     shift 2
-    nsx "$node" setsid "$@" </dev/null >>"$log" 2>&1 &
+    # A simple command (not the nsx function) so bash execs it in the background child: no subshell
+    # is left waiting outside the lab namespaces.
+    ip netns exec "$PREFIX-$node" setsid "$@" </dev/null >>"$log" 2>&1 &
 }
 
 # A veth pair created directly across two lab namespaces: one end never exists in the root namespace.

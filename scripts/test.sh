@@ -77,6 +77,7 @@ done
 ((${#projects[@]} > 0)) || { echo "test.sh: no test project selected" >&2; status=1; finish; }
 
 export LVSE2E_LAB_LIST=$labs
+export LVSE2E_LOG_DIR=$results/e2e-logs
 for csproj in "${projects[@]}"; do
     name=$(basename "$csproj" .csproj)
     echo "== test $name"

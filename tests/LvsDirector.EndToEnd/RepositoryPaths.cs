@@ -20,8 +20,11 @@ public static class RepositoryPaths
     public static string? BinDirectoryOverride =>
         Environment.GetEnvironmentVariable("LVSE2E_BIN_DIR") is { Length: > 0 } dir ? dir : null;
 
-    /// <summary>Survives lab teardown, so daemon logs can be read after a failed run.</summary>
-    public static string LogDirectory => Path.Combine(Root, "artifacts", "e2e-logs");
+    /// <summary>Survives lab teardown, so daemon logs can be read after a failed run (LVSE2E_LOG_DIR overrides).</summary>
+    public static string LogDirectory =>
+        Environment.GetEnvironmentVariable("LVSE2E_LOG_DIR") is { Length: > 0 } dir
+            ? Path.GetFullPath(dir, Root)
+            : Path.Combine(Root, "artifacts", "e2e-logs");
 
     public static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
