@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# Network-namespace lab for LvsDirector: a client, a director and three real servers joined by bridges
+# that live in their own namespace, so nothing is ever created in the root namespace.
+#
+#   scripts/lab.sh up PREFIX [--one-arm]    build the lab (namespaces PREFIX-client, -dir, -rs1..3, -sw)
+#   scripts/lab.sh down PREFIX              kill every process in the lab namespaces, delete them (idempotent)
+#   scripts/lab.sh exec PREFIX NODE CMD...  run CMD inside PREFIX-NODE (NODE: client dir rs1 rs2 rs3 sw)
+#   scripts/lab.sh list                     prefixes of labs that exist
+#
+# Two-arm (default):                         One-arm (--one-arm):
+#   client 198.18.0.2/24  ─┐ br0               client 198.18.0.2/24 ──┐
+#   dir eth0 198.18.0.1/24 ─┘                  dir eth0 198.18.0.1/24 ─┤ br0
+#   dir eth1 198.19.0.1/24 ─┐ br1              rs1..3 198.18.0.11..13 ─┘ (/32, everything via 198.18.0.1)
+#   rs1..3 198.19.0.11..13 ─┘ (default via 198.19.0.1)
+#
+# The VIP 198.18.0.100 is on no kernel interface: lvsd owns it. The director keeps ip_forward=0 and
+# rp_filter off. Offloads (checksum, TSO/GSO, GRO) stay at the veth defaults on purpose: lvsd must
+# cope with partial checksums and super-frames.
+#
+# Real server services (each answers with its own name):
+#   TCP 80   nginx: GET / -> "rsN\n"; GET /big.bin -> 1 MiB file (same bytes on all, copy at /tmp/PREFIX/big.bin)
+#   UDP 9000 echo:  datagram P -> "rsN:P"
+#   TCP 9001 echo:  byte-for-byte echo (socat + cat)
+# Everything a lab writes lives under /tmp/PREFIX/.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+NODES=(client dir rs1 rs2 rs3 sw)
+RS_NAMES=(rs1 rs2 rs3)
+VIP=198.18.0.100
+UDP_PORT=9000
+TCP_ECHO_PORT=9001
+
+die() { echo "lab.sh: $*" >&2; exit 1; }
+
+usage() {
+    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+check_prefix() {
+    [[ "${1:-}" =~ ^[a-z0-9][a-z0-9-]{0,30}$ ]] || die "bad PREFIX '${1:-}' (lowercase letters, digits, '-', at most 31 chars)"
+}
+
+check_root() {
+    [[ $(id -u) -eq 0 ]] || die "must run as root (network namespaces)"
+}
+
+check_prereqs() {
+    local missing=() c
+    for c in ip nginx socat curl python3 sysctl; do
+        command -v "$c" >/dev/null 2>&1 || missing+=("$c")
+    done
+    ((${#missing[@]} == 0)) || die "missing commands: ${missing[*]} (run scripts/deps.sh)"
+}
+
+python_bin() {
+    # The distribution's interpreter starts faster than a pyenv shim and is what deps.sh installs.
+    if [[ -x /usr/bin/python3 ]]; then echo /usr/bin/python3; else command -v python3; fi
+}
+
+ns_exists() { ip netns list 2>/dev/null | awk '{print $1}' | grep -qx -- "$1"; }
+
+nsx() {
+    local node=$1
+    shift
+    ip netns exec "$PREFIX-$node" "$@"
+}
+
+# Starts a long-running service inside a namespace, fully detached from our stdio so that callers
+# capturing our output (command substitution, test harnesses) never wait on it.
+spawn() {
+    local node=$1 log=$2
+    shift 2
+    # A simple command (not the nsx function) so bash execs it in the background child: no subshell
+    # is left waiting outside the lab namespaces.
+    ip netns exec "$PREFIX-$node" setsid "$@" </dev/null >>"$log" 2>&1 &
+}
+
+# A veth pair created directly across two lab namespaces: one end never exists in the root namespace.
+wire() {
+    local node=$1 ifname=$2 bridge=$3 swport=$4
+    ip -n "$PREFIX-sw" link add "$swport" type veth peer name "$ifname" netns "$PREFIX-$node"
+    ip -n "$PREFIX-sw" link set "$swport" master "$bridge" up
+    ip -n "$PREFIX-$node" link set "$ifname" up
+}
+
+write_nginx_conf() {
+    local name=$1 dir=$2
+    mkdir -p "$dir/tmp" "$dir/www"
+    cp "$LABDIR/big.bin" "$dir/www/big.bin"
+    chmod 755 "$dir" "$dir/tmp" "$dir/www"
+    chmod 644 "$dir/www/big.bin"
+    cat >"$dir/nginx.conf" <<EOF
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log $dir/access.log;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    default_type text/plain;
+    keepalive_timeout 120s;
+    keepalive_requests 100000;
+    server {
+        listen 80 default_server;
+        location = / { return 200 "$name\n"; }
+        location = /big.bin { root $dir/www; }
+    }
+}
+EOF
+}
+
+# Bounded check, from the director, that every real server answers on all three services.
+check_services() {
+    local prefix_ip=$1 py
+    py=$(python_bin)
+    nsx dir "$py" - "$prefix_ip" "$UDP_PORT" "$TCP_ECHO_PORT" <<'EOF'
+import socket, sys, time, urllib.request
+base, udp_port, tcp_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+deadline = time.monotonic() + 10
+for i in (1, 2, 3):
+    ip, name = f"{base}.{10 + i}", f"rs{i}"
+    while True:
+        try:
+            body = urllib.request.urlopen(f"http://{ip}/", timeout=2).read().decode()
+            assert body == name + "\n", f"{ip}:80 answered {body!r}"
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            u.settimeout(1)
+            u.sendto(b"probe", (ip, udp_port))
+            data, peer = u.recvfrom(2048)
+            assert data == f"{name}:probe".encode(), f"{ip}:{udp_port} answered {data!r}"
+            t = socket.create_connection((ip, tcp_port), timeout=2)
+            t.sendall(b"ping")
+            assert t.recv(16) == b"ping", f"{ip}:{tcp_port} did not echo"
+            t.close()
+            break
+        except (OSError, AssertionError) as e:
+            if time.monotonic() > deadline:
+                sys.exit(f"lab.sh: {name} ({ip}) not serving: {e}")
+            time.sleep(0.1)
+EOF
+}
+
+lab_up() {
+    local one_arm=$1 node i name rsip rsnet
+    check_root
+    check_prereqs
+    for node in "${NODES[@]}"; do
+        ! ns_exists "$PREFIX-$node" || die "lab '$PREFIX' already exists (scripts/lab.sh down $PREFIX)"
+    done
+    # Whatever fails from here on leaves nothing behind.
+    trap 'rc=$?; if ((rc != 0)); then echo "lab.sh: up failed, tearing down $PREFIX" >&2; lab_down >/dev/null 2>&1 || true; fi' EXIT
+
+    rm -rf "$LABDIR"
+    mkdir -p "$LABDIR"
+    chmod 755 "$LABDIR"
+    head -c 1048576 /dev/urandom >"$LABDIR/big.bin"
+    chmod 644 "$LABDIR/big.bin"
+    echo "$([[ $one_arm == 1 ]] && echo one-arm || echo two-arm)" >"$LABDIR/mode"
+
+    for node in "${NODES[@]}"; do
+        ip netns add "$PREFIX-$node"
+        ip -n "$PREFIX-$node" link set lo up
+    done
+
+    ip -n "$PREFIX-sw" link add br0 type bridge stp_state 0 forward_delay 0
+    ip -n "$PREFIX-sw" link set br0 up
+    wire client eth0 br0 client
+    wire dir eth0 br0 dir0
+    if [[ $one_arm == 1 ]]; then
+        rsnet=br0
+    else
+        ip -n "$PREFIX-sw" link add br1 type bridge stp_state 0 forward_delay 0
+        ip -n "$PREFIX-sw" link set br1 up
+        wire dir eth1 br1 dir1
+        rsnet=br1
+    fi
+    for name in "${RS_NAMES[@]}"; do
+        wire "$name" eth0 "$rsnet" "$name"
+    done
+
+    ip -n "$PREFIX-client" addr add 198.18.0.2/24 dev eth0
+    ip -n "$PREFIX-dir" addr add 198.18.0.1/24 dev eth0
+
+    # The director is a wire for VIP traffic: lvsd forwards in user space, the kernel must not.
+    nsx dir sysctl -qw net.ipv4.ip_forward=0
+    nsx dir sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+
+    if [[ $one_arm == 1 ]]; then
+        for i in 1 2 3; do
+            name=rs$i
+            rsip=198.18.0.1$i
+            # /32 with only the director on-link: replies to the (same-subnet) client must go back
+            # through the director, or NAT cannot rewrite them.
+            ip -n "$PREFIX-$name" addr add "$rsip/32" dev eth0
+            ip -n "$PREFIX-$name" route add 198.18.0.1/32 dev eth0
+            ip -n "$PREFIX-$name" route add default via 198.18.0.1 dev eth0
+        done
+        rsnet=198.18.0
+    else
+        ip -n "$PREFIX-dir" addr add 198.19.0.1/24 dev eth1
+        nsx dir sysctl -qw net.ipv4.conf.eth1.rp_filter=0
+        for i in 1 2 3; do
+            name=rs$i
+            ip -n "$PREFIX-$name" addr add "198.19.0.1$i/24" dev eth0
+            ip -n "$PREFIX-$name" route add default via 198.19.0.1 dev eth0
+        done
+        rsnet=198.19.0
+    fi
+
+    local py
+    py=$(python_bin)
+    for name in "${RS_NAMES[@]}"; do
+        local d="$LABDIR/$name"
+        write_nginx_conf "$name" "$d"
+        nsx "$name" nginx -q -e "$d/error.log" -p "$d" -c "$d/nginx.conf" </dev/null >>"$d/nginx.out" 2>&1 \
+            || die "nginx failed on $name: $(tail -n 5 "$d/error.log" "$d/nginx.out" 2>/dev/null)"
+        spawn "$name" "$d/udp-echo.log" "$py" "$SCRIPT_DIR/lab-udp-echo.py" "$name" "$UDP_PORT"
+        spawn "$name" "$d/tcp-echo.log" socat "TCP4-LISTEN:$TCP_ECHO_PORT,fork,reuseaddr" EXEC:cat
+    done
+
+    check_services "$rsnet"
+    trap - EXIT
+
+    local mode
+    mode=$(cat "$LABDIR/mode")
+    cat <<EOF
+lab $PREFIX up ($mode): namespaces ${NODES[*]/#/$PREFIX-}
+  client 198.18.0.2   director eth0 198.18.0.1$([[ $one_arm == 1 ]] || echo ", eth1 198.19.0.1")   VIP $VIP (not on any kernel interface)
+  real servers $rsnet.11 $rsnet.12 $rsnet.13: tcp/80 nginx, udp/$UDP_PORT echo, tcp/$TCP_ECHO_PORT echo
+  files under $LABDIR
+EOF
+}
+
+lab_down() {
+    local node ns pids=() p i
+    for node in "${NODES[@]}"; do
+        ns="$PREFIX-$node"
+        if ns_exists "$ns"; then
+            # shellcheck disable=SC2207
+            pids+=($(ip netns pids "$ns" 2>/dev/null || true))
+        fi
+    done
+    if ((${#pids[@]} > 0)); then
+        kill -TERM "${pids[@]}" 2>/dev/null || true
+        for ((i = 0; i < 30; i++)); do
+            local alive=0
+            for p in "${pids[@]}"; do
+                if kill -0 "$p" 2>/dev/null; then alive=1; break; fi
+            done
+            ((alive)) || break
+            sleep 0.1
+        done
+        kill -KILL "${pids[@]}" 2>/dev/null || true
+    fi
+    for node in "${NODES[@]}"; do
+        ns="$PREFIX-$node"
+        # Processes forked after the first sweep (nginx respawning a worker, socat children) go too.
+        if ns_exists "$ns"; then
+            # shellcheck disable=SC2046
+            kill -KILL $(ip netns pids "$ns" 2>/dev/null || true) 2>/dev/null || true
+            ip netns del "$ns" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$LABDIR"
+    for node in "${NODES[@]}"; do
+        ! ns_exists "$PREFIX-$node" || die "could not delete namespace $PREFIX-$node"
+    done
+}
+
+cmd=${1:-}
+case "$cmd" in
+    up)
+        PREFIX=${2:-}
+        check_prefix "$PREFIX"
+        LABDIR="/tmp/$PREFIX"
+        one_arm=0
+        case "${3:-}" in
+            "") ;;
+            --one-arm) one_arm=1 ;;
+            *) usage ;;
+        esac
+        (($# <= 3)) || usage
+        lab_up "$one_arm"
+        ;;
+    down)
+        (($# == 2)) || usage
+        PREFIX=$2
+        check_prefix "$PREFIX"
+        LABDIR="/tmp/$PREFIX"
+        check_root
+        lab_down
+        ;;
+    exec)
+        (($# >= 4)) || usage
+        PREFIX=$2
+        check_prefix "$PREFIX"
+        node=$3
+        [[ " ${NODES[*]} " == *" $node "* ]] || die "unknown node '$node' (one of: ${NODES[*]})"
+        shift 3
+        exec ip netns exec "$PREFIX-$node" "$@"
+        ;;
+    list)
+        ip netns list 2>/dev/null | awk '{print $1}' | sed -n 's/-sw$//p' | sort -u
+        ;;
+    *)
+        usage
+        ;;
+esac

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace LvsDirector.EndToEnd;
+
+/// <summary>
+/// One namespace lab (scripts/lab.sh) with lvsd running in its director namespace, shared by every test of
+/// a collection. Torn down in <see cref="DisposeAsync"/> and, as a last resort, at process exit.
+/// </summary>
+public abstract class LabFixture : IAsyncLifetime
+{
+    public const string Vip = "198.18.0.100";
+    public const int UdpEchoPort = 9000;
+    public const int TcpEchoPort = 9001;
+
+    private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly object _teardownLock = new();
+    private Process? _lvsd;
+    private bool _labCreated;
+    private bool _tornDown;
+
+    protected LabFixture(bool oneArm)
+    {
+        OneArm = oneArm;
+        Prefix = "lvse2e-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+        LabDirectory = "/tmp/" + Prefix;
+        SocketPath = Path.Combine(LabDirectory, "lvsd.sock");
+        var subnet = oneArm ? "198.18.0" : "198.19.0";
+        RealServers = [$"{subnet}.11", $"{subnet}.12", $"{subnet}.13"];
+        LvsdLogPath = Path.Combine(RepositoryPaths.LogDirectory, $"lvsd-{Prefix}.log");
+    }
+
+    public bool OneArm { get; }
+
+    public string Prefix { get; }
+
+    public string LabDirectory { get; }
+
+    public string SocketPath { get; }
+
+    /// <summary>rs1, rs2, rs3 in that order; each answers HTTP GET / with its own name.</summary>
+    public IReadOnlyList<string> RealServers { get; }
+
+    public string LvsdLogPath { get; }
+
+    public static string LvsadmPath => Path.Combine(RepositoryPaths.BinDirectory, "lvsadm");
+
+    public static string LvsdPath => Path.Combine(RepositoryPaths.BinDirectory, "lvsd");
+
+    public static string ServerName(int index) => "rs" + (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    public async Task InitializeAsync()
+    {
+        if (!IsRoot())
+        {
+            throw new InvalidOperationException("end-to-end tests need root (network namespaces); run them as root, e.g. via scripts/test.sh in CI");
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        await EnsureBinariesAsync();
+        RecordLab();
+
+        var up = new List<string> { RepositoryPaths.LabScript, "up", Prefix };
+        if (OneArm)
+        {
+            up.Add("--one-arm");
+        }
+
+        _labCreated = true;
+        (await Shell.RunAsync("bash", up, TimeSpan.FromSeconds(60))).EnsureSuccess();
+        StartLvsd();
+        await WaitForReadinessAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        Teardown();
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs a command inside PREFIX-NODE (client, dir, rs1, rs2, rs3, sw).</summary>
+    public Task<CommandResult> RunIn(string node, params string[] command) => RunIn(node, DefaultTimeout, command);
+
+    public Task<CommandResult> RunIn(string node, TimeSpan timeout, params string[] command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var arguments = new List<string> { "netns", "exec", $"{Prefix}-{node}" };
+        arguments.AddRange(command);
+        return Shell.RunAsync("ip", arguments, timeout);
+    }
+
+    /// <summary>lvsadm on the director, talking to this lab's lvsd.</summary>
+    public Task<CommandResult> Lvsadm(params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var command = new List<string> { LvsadmPath, "--socket", SocketPath };
+        command.AddRange(arguments);
+        return RunIn("dir", TimeSpan.FromSeconds(10), [.. command]);
+    }
+
+    /// <summary>curl from the client namespace; a new TCP connection per call.</summary>
+    public Task<CommandResult> Curl(string url) =>
+        RunIn("client", TimeSpan.FromSeconds(10), "curl", "-sS", "--connect-timeout", "3", "--max-time", "5", url);
+
+    /// <summary>Python helper from Scripts/ run in a namespace.</summary>
+    public Task<CommandResult> Python(string node, string script, TimeSpan timeout, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var command = new List<string> { RepositoryPaths.Python, RepositoryPaths.ScriptFile(script) };
+        command.AddRange(arguments);
+        return RunIn(node, timeout, [.. command]);
+    }
+
+    /// <summary>Empties the service table so every test starts from nothing.</summary>
+    public async Task ResetAsync()
+    {
+        EnsureLvsdRunning();
+        (await Lvsadm("-C")).EnsureSuccess();
+    }
+
+    public void EnsureLvsdRunning()
+    {
+        if (_lvsd is null || _lvsd.HasExited)
+        {
+            throw new InvalidOperationException($"lvsd is not running (exit code {(_lvsd is { HasExited: true } p ? p.ExitCode : -1)}); log:\n{LogTail()}");
+        }
+    }
+
+    public string LogTail(int lines = 40)
+    {
+        try
+        {
+            var all = File.ReadAllLines(LvsdLogPath);
+            return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+        }
+        catch (IOException e)
+        {
+            return $"(no lvsd log: {e.Message})";
+        }
+    }
+
+    private static bool IsRoot()
+    {
+        try
+        {
+            // /proc/self/status "Uid:" real effective saved fs; effective 0 is what namespaces need.
+            var uid = File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            return uid.Split('\t', StringSplitOptions.RemoveEmptyEntries)[2] == "0";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task EnsureBinariesAsync()
+    {
+        if ((File.Exists(LvsdPath) && File.Exists(LvsadmPath)) || RepositoryPaths.BinDirectoryOverride is not null)
+        {
+            // An explicit binary directory is used as it is; a missing file then fails at start.
+            return;
+        }
+
+        // scripts/test.sh publishes before the tests; this covers `dotnet test` run by hand.
+        var publish = await Shell.RunAsync("bash", [RepositoryPaths.PublishScript], TimeSpan.FromMinutes(10));
+        publish.EnsureSuccess();
+        if (!File.Exists(LvsdPath) || !File.Exists(LvsadmPath))
+        {
+            throw new InvalidOperationException($"{LvsdPath} or {LvsadmPath} missing after publishing");
+        }
+    }
+
+    private void RecordLab()
+    {
+        // scripts/test.sh tears these down even when the test host dies without running Dispose.
+        if (Environment.GetEnvironmentVariable("LVSE2E_LAB_LIST") is { Length: > 0 } list)
+        {
+            File.AppendAllText(list, Prefix + "\n");
+        }
+    }
+
+    private void StartLvsd()
+    {
+        Directory.CreateDirectory(RepositoryPaths.LogDirectory);
+        var startInfo = new ProcessStartInfo("bash") { UseShellExecute = false };
+
+        // exec keeps one process (bash -> ip netns exec -> lvsd), so its pid is lvsd's for SIGTERM; the
+        // redirect keeps no pipe of ours open.
+        foreach (var argument in new[] { "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "lvsd", LvsdLogPath,
+                     "ip", "netns", "exec", $"{Prefix}-dir", LvsdPath })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.ArgumentList.Add("--interface");
+        startInfo.ArgumentList.Add("eth0");
+        if (!OneArm)
+        {
+            startInfo.ArgumentList.Add("--interface");
+            startInfo.ArgumentList.Add("eth1");
+        }
+
+        startInfo.ArgumentList.Add("--socket");
+        startInfo.ArgumentList.Add(SocketPath);
+        startInfo.ArgumentList.Add("--log-level");
+        startInfo.ArgumentList.Add("Debug");
+        File.AppendAllText(LvsdLogPath, $"=== lab {Prefix} ({(OneArm ? "one-arm" : "two-arm")}) {DateTime.UtcNow:O}\n");
+        _lvsd = Process.Start(startInfo) ?? throw new InvalidOperationException("cannot start lvsd");
+    }
+
+    private async Task WaitForReadinessAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        CommandResult? last = null;
+        while (clock.Elapsed < ReadinessTimeout)
+        {
+            if (_lvsd!.HasExited)
+            {
+                throw new InvalidOperationException(
+                    $"lvsd exited with code {_lvsd.ExitCode} before it was ready ({LvsdPath}); log:\n{LogTail()}");
+            }
+
+            last = await Lvsadm("-L", "-n");
+            if (last.Succeeded && last.StdOut.StartsWith("IP Virtual Server version", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException(
+            $"lvsd not ready after {ReadinessTimeout.TotalSeconds:0} s (`lvsadm -L -n` never printed the table).\n" +
+            $"last attempt: {last?.Describe()}\nlvsd log:\n{LogTail()}");
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e) => Teardown();
+
+    private void Teardown()
+    {
+        lock (_teardownLock)
+        {
+            if (_tornDown)
+            {
+                return;
+            }
+
+            _tornDown = true;
+        }
+
+        StopLvsd();
+        if (_labCreated)
+        {
+            var down = Shell.RunAsync("bash", [RepositoryPaths.LabScript, "down", Prefix], TimeSpan.FromSeconds(30))
+                .GetAwaiter().GetResult();
+            if (!down.Succeeded)
+            {
+                File.AppendAllText(LvsdLogPath, $"=== lab down failed: {down.Describe()}\n");
+            }
+        }
+    }
+
+    private void StopLvsd()
+    {
+        if (_lvsd is null)
+        {
+            return;
+        }
+
+        using var lvsd = _lvsd;
+        _lvsd = null;
+        if (lvsd.HasExited)
+        {
+            File.AppendAllText(LvsdLogPath, $"=== lvsd had already exited with code {lvsd.ExitCode}\n");
+            return;
+        }
+
+        // SIGTERM first: a clean stop is part of the contract, and its exit code lands in the log.
+        Shell.RunAsync("kill", ["-TERM", lvsd.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5))
+            .GetAwaiter().GetResult();
+        if (lvsd.WaitForExit(TimeSpan.FromSeconds(5)))
+        {
+            File.AppendAllText(LvsdLogPath, $"=== lvsd exited with code {lvsd.ExitCode} after SIGTERM\n");
+        }
+        else
+        {
+            Shell.KillTree(lvsd);
+            File.AppendAllText(LvsdLogPath, "=== lvsd ignored SIGTERM for 5 s; killed\n");
+        }
+    }
+}
