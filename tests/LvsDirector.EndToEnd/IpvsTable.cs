@@ -6,7 +6,8 @@ namespace LvsDirector.EndToEnd;
 /// <summary>Parsed `lvsadm -L -n` output (ipvsadm 1.31 layout).</summary>
 public sealed partial class IpvsTable
 {
-    public const string VersionLine = "IP Virtual Server version 1.2.1 (size=4096)";
+    /// <summary>ipvsadm prints the connection hash table size; lvsd prints its connection table capacity.</summary>
+    public const string VersionLinePattern = @"^IP Virtual Server version 1\.2\.1 \(size=[1-9][0-9]*\)$";
     public const string ServiceHeader = "Prot LocalAddress:Port Scheduler Flags";
     public const string DestinationHeader = "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn";
 

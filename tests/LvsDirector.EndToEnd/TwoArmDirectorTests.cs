@@ -69,7 +69,9 @@ public sealed class TwoArmDirectorTests : DirectorTestBase
 
         var table = await ListAsync();
 
-        Assert.Equal([IpvsTable.VersionLine, IpvsTable.ServiceHeader, IpvsTable.DestinationHeader], table.HeaderLines);
+        Assert.Equal(3, table.HeaderLines.Count);
+        Assert.Matches(IpvsTable.VersionLinePattern, table.HeaderLines[0]);
+        Assert.Equal([IpvsTable.ServiceHeader, IpvsTable.DestinationHeader], table.HeaderLines.Skip(1));
         var service = Assert.Single(table.Services);
         Assert.Equal(("TCP", TcpVip, "rr", ""), (service.Protocol, service.Address, service.Scheduler, service.Flags));
         Assert.Equal(3, service.Destinations.Count);
