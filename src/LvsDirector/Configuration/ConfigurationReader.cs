@@ -502,6 +502,15 @@ internal sealed class ConfigurationReader
                 }
             }
 
+            if (methodOk && method != ForwardingMethod.Masquerade)
+            {
+                // Direct routing and tunnelling arrive with roadmap step 3; refusing beats silently NATing.
+                Add(m?.Start ?? items[i].Start, Join(itemPath, "method"),
+                    $"method '{(method == ForwardingMethod.DirectRouting ? "route" : "tunnel")}' is not supported yet; only masq (NAT, -m) is implemented"
+                    + (m is null ? " (route is the default, as in ipvsadm: write method: masq)" : string.Empty));
+                methodOk = false;
+            }
+
             if (address is null || port is null || !weightOk || !methodOk)
             {
                 continue;

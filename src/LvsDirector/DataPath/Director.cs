@@ -103,7 +103,8 @@ public sealed class Director : IDisposable
         }
 
         _links.Clear();
-        DirectorLog.Stopped(_logger, Counters.ReceivedFrames, Counters.ForwardedFrames);
+        DirectorLog.Stopped(_logger, Counters.ReceivedFrames, Counters.ForwardedFrames,
+            string.Join(' ', Counters.Snapshot().Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}")));
     }
 
     public void Dispose()
@@ -121,12 +122,18 @@ public sealed class Director : IDisposable
     private void Run()
     {
         var worker = _worker!;
+        var waiter = new LinkWaiter(_links);
+        var single = _links.Count == 1;
         try
         {
             while (!_stopping)
             {
                 worker.NowMs = NowMs();
-                worker.PollOnce(PollTimeoutMs);
+                if (worker.PollOnce(single ? PollTimeoutMs : 0) == 0 && !single)
+                {
+                    waiter.Wait(PollTimeoutMs);
+                }
+
                 worker.NowMs = NowMs();
                 worker.MaybeHeartbeat();
             }

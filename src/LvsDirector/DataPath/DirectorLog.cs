@@ -11,8 +11,8 @@ internal static partial class DirectorLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Director started on {LinkCount} link(s), connection table size {TableSize}")]
     public static partial void Started(ILogger logger, int linkCount, int tableSize);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Director stopped after {Received} frames received, {Forwarded} forwarded")]
-    public static partial void Stopped(ILogger logger, long received, long forwarded);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Director stopped after {Received} frames received, {Forwarded} forwarded; counters: {Counters}")]
+    public static partial void Stopped(ILogger logger, long received, long forwarded, string counters);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Critical, Message = "Packet worker failed; traffic is no longer forwarded")]
     public static partial void WorkerFailed(ILogger logger, Exception exception);

@@ -217,6 +217,12 @@ public sealed unsafe class AfPacketLink : ILink
         }
     }
 
+    /// <summary>The socket descriptor, for <see cref="LinkWaiter"/>; valid while the link is open.</summary>
+    internal int Descriptor => socket.Descriptor;
+
+    /// <summary>True when a retired ring block waits to be walked, so a wait on the socket would be wrong.</summary>
+    internal bool HasReadyBlock => !disposed && IsBlockReady(currentBlock);
+
     public int Poll(IFrameSink sink, int timeoutMs)
     {
         ArgumentNullException.ThrowIfNull(sink);

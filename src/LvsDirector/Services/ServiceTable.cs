@@ -281,11 +281,14 @@ public sealed class ServiceTable
         return key.Protocol is ServiceProtocol.Tcp or ServiceProtocol.Udp;
     }
 
+    // Only NAT is forwarded so far (DR and TUN are roadmap step 3); refusing here keeps any other caller
+    // from getting NAT under another name.
     private static bool TryValidateServer(RealServerSpec server, out uint address)
     {
         address = 0;
         if (server.Address is null || server.Address.AddressFamily != AddressFamily.InterNetwork
-            || server.Weight is < 0 or > MaxWeight || server.Port == 0)
+            || server.Weight is < 0 or > MaxWeight || server.Port == 0
+            || server.Method != ForwardingMethod.Masquerade)
         {
             return false;
         }
