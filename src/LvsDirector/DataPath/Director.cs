@@ -103,8 +103,11 @@ public sealed class Director : IDisposable
         }
 
         _links.Clear();
-        DirectorLog.Stopped(_logger, Counters.ReceivedFrames, Counters.ForwardedFrames,
-            string.Join(' ', Counters.Snapshot().Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}")));
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            DirectorLog.Stopped(_logger, Counters.ReceivedFrames, Counters.ForwardedFrames,
+                string.Join(' ', Counters.Snapshot().Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}")));
+        }
     }
 
     public void Dispose()
