@@ -105,8 +105,8 @@ public sealed class Director : IDisposable
         _links.Clear();
         if (_logger.IsEnabled(LogLevel.Information))
         {
-            DirectorLog.Stopped(_logger, Counters.ReceivedFrames, Counters.ForwardedFrames,
-                string.Join(' ', Counters.Snapshot().Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}")));
+            var nonZero = string.Join(' ', Counters.Snapshot().Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}"));
+            DirectorLog.Stopped(_logger, Counters.ReceivedFrames, Counters.ForwardedFrames, nonZero);
         }
     }
 
