@@ -7,6 +7,11 @@ namespace LvsDirector.Scheduling;
 /// </summary>
 public abstract class Scheduler
 {
+    private int _flags;
+
+    /// <summary>The -b flags in force; read on the data path, so kept in one volatile word.</summary>
+    public SchedulerFlags Flags => (SchedulerFlags)Volatile.Read(ref _flags);
+
     /// <summary>The ipvsadm name (-s NAME).</summary>
     public abstract string Name { get; }
 
@@ -15,6 +20,9 @@ public abstract class Scheduler
     /// after any weight change too: schedulers capture weights here (the overload flag is read live).
     /// </summary>
     public abstract void Update(IReadOnlyList<SchedulerDestination> destinations);
+
+    /// <summary>Sets the -b flags (ipvsadm -A/-E ... -b); takes effect with the next decision.</summary>
+    public virtual void Configure(SchedulerFlags flags) => Volatile.Write(ref _flags, (int)flags);
 
     /// <summary>Picks a destination for a new connection, or null when none is available.</summary>
     public abstract SchedulerDestination? Schedule(in ScheduleInput input);

@@ -10,6 +10,7 @@ public abstract class SchedulerDestination
     private int _activeConnections;
     private int _inactiveConnections;
     private int _overloaded;
+    private LoadChangeSlot? _changeSlot;
 
     protected SchedulerDestination(uint address, ushort port, int weight)
     {
@@ -27,7 +28,11 @@ public abstract class SchedulerDestination
     public int Weight
     {
         get => Volatile.Read(ref _weight);
-        set => Volatile.Write(ref _weight, value);
+        set
+        {
+            Volatile.Write(ref _weight, value);
+            Volatile.Read(ref _changeSlot)?.Touch();
+        }
     }
 
     public int ActiveConnections => Volatile.Read(ref _activeConnections);
@@ -38,11 +43,35 @@ public abstract class SchedulerDestination
     public bool IsOverloaded
     {
         get => Volatile.Read(ref _overloaded) != 0;
-        set => Volatile.Write(ref _overloaded, value ? 1 : 0);
+        set
+        {
+            Volatile.Write(ref _overloaded, value ? 1 : 0);
+            Volatile.Read(ref _changeSlot)?.Touch();
+        }
+    }
+
+    /// <summary>
+    /// Where a least-load scheduler (lc, wlc, sed, nq, lblc, lblcr) wants to hear about load changes, so it can
+    /// rescan only the block of destinations that changed; null when no such scheduler tracks this destination.
+    /// </summary>
+    internal LoadChangeSlot? ChangeSlot
+    {
+        get => Volatile.Read(ref _changeSlot);
+        set => Volatile.Write(ref _changeSlot, value);
     }
 
     // Connection counters move from several workers at once; Interlocked keeps them exact without a lock.
-    public void AddActive(int delta) => Interlocked.Add(ref _activeConnections, delta);
+    // The slot is touched after the counter moves, so a scheduler that sees an unchanged block version is
+    // guaranteed to have summarised the counters as they are now (see LoadChangeTracker).
+    public void AddActive(int delta)
+    {
+        Interlocked.Add(ref _activeConnections, delta);
+        Volatile.Read(ref _changeSlot)?.Touch();
+    }
 
-    public void AddInactive(int delta) => Interlocked.Add(ref _inactiveConnections, delta);
+    public void AddInactive(int delta)
+    {
+        Interlocked.Add(ref _inactiveConnections, delta);
+        Volatile.Read(ref _changeSlot)?.Touch();
+    }
 }

@@ -1,0 +1,14 @@
+namespace LvsDirector.Scheduling;
+
+/// <summary>
+/// nq: the first idle candidate (no active connection, overhead 1) wins at once; otherwise as sed (ip_vs_nq.c).
+/// </summary>
+internal readonly struct NeverQueuePolicy : ILeastLoadPolicy
+{
+    public static int Overhead(SchedulerDestination destination) => unchecked(destination.ActiveConnections + 1);
+
+    public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
+        (long)bestOverhead * candidateWeight > (long)candidateOverhead * bestWeight;
+
+    public static bool IsFinal(int overhead) => overhead == 1;
+}

@@ -1,0 +1,15 @@
+namespace LvsDirector.Scheduling;
+
+/// <summary>
+/// wlc (and the wlc step of lblc/lblcr): connection overhead divided by weight, compared by cross-multiplication in
+/// 64 bits as ip_vs_wlc.c does (loh * dw &gt; doh * lw replaces the least).
+/// </summary>
+internal readonly struct WeightedLeastConnectionPolicy : ILeastLoadPolicy
+{
+    public static int Overhead(SchedulerDestination destination) => LeastConnectionPolicy.ConnectionOverhead(destination);
+
+    public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
+        (long)bestOverhead * candidateWeight > (long)candidateOverhead * bestWeight;
+
+    public static bool IsFinal(int overhead) => false;
+}
