@@ -8,7 +8,8 @@
 #   scripts/lab.sh list                     prefixes of labs that exist
 #
 # Two-arm (default):                         One-arm (--one-arm):
-#   client 198.18.0.2/24  ─┐ br0               client 198.18.0.2/24 ──┐
+#   client 198.18.0.2/24  ─┐ br0               client 198.18.0.2/24 ──┐   (the client also has 198.18.0.3:
+#                                                                           a second source for curl --interface)
 #   dir eth0 198.18.0.1/24 ─┘                  dir eth0 198.18.0.1/24 ─┤ br0
 #   dir eth1 198.19.0.1/24 ─┐ br1              rs1..3 198.18.0.11..13 ─┘ (/32, everything via 198.18.0.1)
 #   rs1..3 198.19.0.11..13 ─┘ (default via 198.19.0.1)
@@ -19,6 +20,7 @@
 #
 # Real server services (each answers with its own name):
 #   TCP 80   nginx: GET / -> "rsN\n"; GET /big.bin -> 1 MiB file (same bytes on all, copy at /tmp/PREFIX/big.bin)
+#   TCP 443  nginx, the same answers in plain HTTP (a second port for firewall-mark services)
 #   UDP 9000 echo:  datagram P -> "rsN:P"
 #   TCP 9001 echo:  byte-for-byte echo (socat + cat)
 # Everything a lab writes lives under /tmp/PREFIX/.
@@ -108,6 +110,7 @@ http {
     keepalive_requests 100000;
     server {
         listen 80 default_server;
+        listen 443 default_server;
         location = / { return 200 "$name\n"; }
         location = /big.bin { root $dir/www; }
     }
@@ -127,8 +130,9 @@ for i in (1, 2, 3):
     ip, name = f"{base}.{10 + i}", f"rs{i}"
     while True:
         try:
-            body = urllib.request.urlopen(f"http://{ip}/", timeout=2).read().decode()
-            assert body == name + "\n", f"{ip}:80 answered {body!r}"
+            for web_port in (80, 443):
+                body = urllib.request.urlopen(f"http://{ip}:{web_port}/", timeout=2).read().decode()
+                assert body == name + "\n", f"{ip}:{web_port} answered {body!r}"
             u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             u.settimeout(1)
             u.sendto(b"probe", (ip, udp_port))
@@ -185,6 +189,7 @@ lab_up() {
     done
 
     ip -n "$PREFIX-client" addr add 198.18.0.2/24 dev eth0
+    ip -n "$PREFIX-client" addr add 198.18.0.3/24 dev eth0
     ip -n "$PREFIX-dir" addr add 198.18.0.1/24 dev eth0
 
     # The director is a wire for VIP traffic: lvsd forwards in user space, the kernel must not.
@@ -231,8 +236,8 @@ lab_up() {
     mode=$(cat "$LABDIR/mode")
     cat <<EOF
 lab $PREFIX up ($mode): namespaces ${NODES[*]/#/$PREFIX-}
-  client 198.18.0.2   director eth0 198.18.0.1$([[ $one_arm == 1 ]] || echo ", eth1 198.19.0.1")   VIP $VIP (not on any kernel interface)
-  real servers $rsnet.11 $rsnet.12 $rsnet.13: tcp/80 nginx, udp/$UDP_PORT echo, tcp/$TCP_ECHO_PORT echo
+  client 198.18.0.2 (and .3)   director eth0 198.18.0.1$([[ $one_arm == 1 ]] || echo ", eth1 198.19.0.1")   VIP $VIP (not on any kernel interface)
+  real servers $rsnet.11 $rsnet.12 $rsnet.13: tcp/80 and tcp/443 nginx, udp/$UDP_PORT echo, tcp/$TCP_ECHO_PORT echo
   files under $LABDIR
 EOF
 }

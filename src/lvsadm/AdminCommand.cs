@@ -27,6 +27,9 @@ internal sealed class AdminCommand
 
     public bool OnePacket { get; set; }
 
+    /// <summary>--pe engine name.</summary>
+    public string? PersistenceEngine { get; set; }
+
     /// <summary>-b flag names, validated against the scheduler.</summary>
     public IReadOnlyList<string>? SchedulerFlags { get; set; }
 
@@ -45,6 +48,9 @@ internal sealed class AdminCommand
     public uint? LowerThreshold { get; set; }
 
     public DisplayOptions Format { get; set; }
+
+    /// <summary>-L -c: the connection table.</summary>
+    public bool ListConnections { get; set; }
 
     /// <summary>-L --timeout.</summary>
     public bool ListTimeouts { get; set; }

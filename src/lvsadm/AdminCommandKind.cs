@@ -13,6 +13,7 @@ internal enum AdminCommandKind
     DeleteServer,
     EditServer,
     SetTimeouts,
+    Restore,
     Save,
     Zero,
     Help,

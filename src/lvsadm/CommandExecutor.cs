@@ -8,25 +8,31 @@ internal sealed class CommandExecutor
     /// <summary>How long lvsadm waits for lvsd; longer than the server's own handler timeout.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(35);
 
+    private readonly TextReader _stdin;
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
+    private readonly INameService _names;
     private readonly IpvsadmFormatter _formatter;
     private readonly Func<string, ControlRequest, CancellationToken, Task<ControlResponse>> _send;
     private readonly Func<string, string?> _environment;
 
     public CommandExecutor(
+        TextReader stdin,
         TextWriter stdout,
         TextWriter stderr,
         INameService names,
         Func<string, ControlRequest, CancellationToken, Task<ControlResponse>> send,
         Func<string, string?> environment)
     {
+        ArgumentNullException.ThrowIfNull(stdin);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(environment);
+        _stdin = stdin;
         _stdout = stdout;
+        _names = names;
         _stderr = stderr;
         _formatter = new IpvsadmFormatter(names);
         _send = send;
@@ -44,6 +50,8 @@ internal sealed class CommandExecutor
             case AdminCommandKind.Version:
                 await _stdout.WriteAsync(UsageText.Version(Program.Name)).ConfigureAwait(false);
                 return ExitCodes.Success;
+            case AdminCommandKind.Restore:
+                return await RestoreAsync(command, cancellationToken).ConfigureAwait(false);
         }
 
         var socketPath = ControlDefaults.ResolveSocketPath(command.SocketPath, _environment);
@@ -88,8 +96,71 @@ internal sealed class CommandExecutor
         return listing ? await PrintListingAsync(command, response).ConfigureAwait(false) : ExitCodes.Success;
     }
 
+    /// <summary>
+    /// -R: every line of stdin is a command line of its own (ipvsadm's restore_table), carried out in order.
+    /// Unlike ipvsadm, which goes on after a line the kernel refused, lvsadm stops at the first failing line so a
+    /// half-applied table is never mistaken for success; the line is named after ipvsadm's message.
+    /// </summary>
+    private async Task<int> RestoreAsync(AdminCommand restore, CancellationToken cancellationToken)
+    {
+        var parser = new CommandLineParser(_names);
+        foreach (var line in RestoreReader.Read(_stdin))
+        {
+            AdminCommand command;
+            try
+            {
+                command = parser.Parse(line.Arguments);
+            }
+            catch (CommandLineException ex)
+            {
+                await _stderr.WriteAsync(ex.ErrorText(Program.Name)).ConfigureAwait(false);
+                await ReportRestoreStopAsync(line).ConfigureAwait(false);
+                return ex.ExitCode;
+            }
+
+            if (command.Kind == AdminCommandKind.Restore)
+            {
+                // ipvsadm refuses -R inside -R ("avoid infinite loop") with its try-help exit.
+                await _stderr.WriteAsync(CommandLineException.TryHelp().ErrorText(Program.Name)).ConfigureAwait(false);
+                await ReportRestoreStopAsync(line).ConfigureAwait(false);
+                return ExitCodes.OperationFailed;
+            }
+
+            command.SocketPath ??= restore.SocketPath;
+            var exitCode = await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+            if (exitCode != ExitCodes.Success)
+            {
+                await ReportRestoreStopAsync(line).ConfigureAwait(false);
+                return exitCode;
+            }
+
+            if (command.Kind is AdminCommandKind.Help or AdminCommandKind.Version)
+            {
+                // ipvsadm exits after printing help or version, even in the middle of a restore.
+                return ExitCodes.Success;
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private Task ReportRestoreStopAsync(RestoreLine line) =>
+        _stderr.WriteAsync($"{Program.Name}: restore stopped at line {line.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {line.Text}\n");
+
     private async Task<int> PrintListingAsync(AdminCommand command, ControlResponse response)
     {
+        if (command.ListConnections)
+        {
+            if (response.Connections is not { } connections)
+            {
+                await _stderr.WriteAsync($"{Program.Name}: lvsd sent no connection table\n").ConfigureAwait(false);
+                return ExitCodes.ListFailed;
+            }
+
+            await _stdout.WriteAsync(_formatter.FormatConnections(connections, command.Format)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
         if (response.Listing is not { } table)
         {
             await _stderr.WriteAsync($"{Program.Name}: lvsd sent no table\n").ConfigureAwait(false);
@@ -144,6 +215,7 @@ internal sealed class CommandExecutor
             AdminCommandKind.Clear => new ClearRequest(),
             AdminCommandKind.Zero => new ZeroRequest(command.Service),
             AdminCommandKind.SetTimeouts => new SetTimeoutsRequest(command.Timeouts!.Tcp, command.Timeouts.TcpFin, command.Timeouts.Udp),
+            AdminCommandKind.List when command.ListConnections => new ListConnectionsRequest(),
             AdminCommandKind.List when !command.ListTimeouts => new ListRequest(command.Service),
             AdminCommandKind.List or AdminCommandKind.Save => new ListRequest(),
             _ => throw new InvalidOperationException($"No request for {command.Kind}."),
@@ -156,7 +228,8 @@ internal sealed class CommandExecutor
         command.PersistenceTimeout,
         command.Netmask,
         command.OnePacket ? true : null,
-        command.SchedulerFlags);
+        command.SchedulerFlags,
+        command.PersistenceEngine);
 
     private static ControlServerSpec ServerSpec(AdminCommand command) => new(
         command.ServerAddress!.ToString(),

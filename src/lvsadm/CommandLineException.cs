@@ -32,6 +32,10 @@ internal sealed class CommandLineException : Exception
     /// <summary>Print "Try `lvsadm -h' or 'lvsadm --help' for more information." instead of a message.</summary>
     public bool ShowTryHelp { get; }
 
+    /// <summary>What ipvsadm writes to stderr for this failure, newline included.</summary>
+    public string ErrorText(string program) =>
+        ShowTryHelp ? $"Try `{program} -h' or '{program} --help' for more information.\n" : Message + "\n";
+
     /// <summary>ipvsadm's fail(2, message).</summary>
     public static CommandLineException Fail(string message) => new(message, ExitCodes.Failure, showTryHelp: false);
 

@@ -123,6 +123,7 @@ internal sealed class CommandLineParser
         OptionId.EditServer => AdminCommandKind.EditServer,
         OptionId.DeleteServer => AdminCommandKind.DeleteServer,
         OptionId.Set => AdminCommandKind.SetTimeouts,
+        OptionId.Restore => AdminCommandKind.Restore,
         OptionId.Save => AdminCommandKind.Save,
         OptionId.Help => AdminCommandKind.Help,
         OptionId.Version => AdminCommandKind.Version,
@@ -229,6 +230,16 @@ internal sealed class CommandLineParser
             case OptionId.Numeric:
                 state.Set(OptionBit.Numeric);
                 command.Format |= DisplayOptions.Numeric;
+                break;
+
+            case OptionId.Connection:
+                state.Set(OptionBit.Connection);
+                command.ListConnections = true;
+                break;
+
+            case OptionId.PersistenceEngine:
+                state.Set(OptionBit.PersistenceEngine);
+                command.PersistenceEngine = value;
                 break;
 
             case OptionId.Timeout:
@@ -345,9 +356,11 @@ internal sealed class CommandLineParser
             }
         }
 
+        // ipvsadm: (-c|--timeout|--daemon) with (--stats|--rate|--thresholds), or (--timeout|--daemon) with --persistent-conn.
         if (kind == AdminCommandKind.List
-            && command.ListTimeouts
-            && (command.Format & (DisplayOptions.Stats | DisplayOptions.PersistentConn | DisplayOptions.Rate | DisplayOptions.Thresholds)) != 0)
+            && (((command.ListTimeouts || command.ListConnections)
+                    && (command.Format & (DisplayOptions.Stats | DisplayOptions.Rate | DisplayOptions.Thresholds)) != 0)
+                || (command.ListTimeouts && command.Format.HasFlag(DisplayOptions.PersistentConn))))
         {
             throw CommandLineException.Fail("options conflicts in the list command");
         }

@@ -50,6 +50,36 @@ internal sealed class IpvsadmFormatter
         return output.ToString();
     }
 
+    /// <summary>
+    /// list_conn/print_conn: "IPVS connection entries", the column titles, then one row per entry in the daemon's
+    /// order: "%-3s %-6s %-11s %-18s %-18s %s" (protocol, MM:SS, state, client, virtual, destination), and with
+    /// --persistent-conn two more columns for entries that carry persistence-engine data.
+    /// </summary>
+    public string FormatConnections(IReadOnlyList<ControlConnectionEntry> connections, DisplayOptions format)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        var persistent = format.HasFlag(DisplayOptions.PersistentConn);
+        var output = new StringBuilder("IPVS connection entries\n");
+        output.Append("pro expire ").Append(Left("state", 11)).Append(' ')
+            .Append(Left("source", 18)).Append(' ')
+            .Append(Left("virtual", 18)).Append(' ');
+        if (persistent)
+        {
+            output.Append(Left("destination", 18)).Append(' ').Append(Left("pe name", 16)).Append(" pe_data\n");
+        }
+        else
+        {
+            output.Append("destination\n");
+        }
+
+        foreach (var connection in connections)
+        {
+            AppendConnection(output, connection, format);
+        }
+
+        return output.ToString();
+    }
+
     /// <summary>list_timeout.</summary>
     public static string FormatTimeouts(ControlTimeouts timeouts)
     {
@@ -293,6 +323,71 @@ internal sealed class IpvsadmFormatter
                 .Append(' ').Append(Left(Number(server.InactiveConnections), 10))
                 .Append('\n');
         }
+    }
+
+    private void AppendConnection(StringBuilder output, ControlConnectionEntry connection, DisplayOptions format)
+    {
+        // IPVS keeps a firewall-mark template under protocol IPPROTO_IP ("IP") with the mark where the virtual
+        // address goes; print_conn then reads that hex number back as an address, e.g. mark 10 -> 0.0.0.10.
+        var markTemplate = connection.IsTemplate && connection.Fwmark is not null;
+        var protocolName = markTemplate ? "IP" : ProtocolName(connection.Protocol);
+        ControlProtocol? names = markTemplate ? null : connection.Protocol;
+        var client = ConnectionAddress(connection.ClientAddress, connection.ClientPort, names, format);
+        var virtualName = markTemplate
+            ? ConnectionAddress(MarkAsAddress(connection.Fwmark!.Value, connection.ClientAddress), 0, null, format)
+            : ConnectionAddress(connection.VirtualAddress ?? string.Empty, connection.VirtualPort, names, format);
+        var destination = ConnectionAddress(connection.DestinationAddress, connection.DestinationPort, names, format);
+        var expires = connection.ExpiresInSeconds;
+        var expire = string.Create(CultureInfo.InvariantCulture, $"{expires / 60:00}:{expires % 60:00}");
+
+        output.Append(Left(protocolName, 3)).Append(' ')
+            .Append(Left(expire, 6)).Append(' ')
+            .Append(Left(connection.State, 11)).Append(' ')
+            .Append(Left(client, 18)).Append(' ')
+            .Append(Left(virtualName, 18)).Append(' ');
+        if (format.HasFlag(DisplayOptions.PersistentConn)
+            && !string.IsNullOrEmpty(connection.PersistenceEngine)
+            && !string.IsNullOrEmpty(connection.PersistenceData))
+        {
+            output.Append(Left(destination, 16)).Append(' ')
+                .Append(Left(connection.PersistenceEngine, 18)).Append(' ')
+                .Append(connection.PersistenceData).Append('\n');
+        }
+        else
+        {
+            output.Append(destination).Append('\n');
+        }
+    }
+
+    /// <summary>addrport_to_anyname for print_conn: its 60-byte buffer keeps at most 59 characters.</summary>
+    private string ConnectionAddress(string addressText, ushort port, ControlProtocol? protocol, DisplayOptions format)
+    {
+        string text;
+        if (protocol is { } known)
+        {
+            text = AddressAndPort(addressText, port, known, format);
+        }
+        else if (!format.HasFlag(DisplayOptions.Numeric) && IPAddress.TryParse(addressText, out var parsed))
+        {
+            // Protocol "IP" has no services(5) names, but host names still apply.
+            var host = _names.HostName(parsed) ?? parsed.ToString();
+            text = parsed.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]:{Number(port)}" : $"{host}:{Number(port)}";
+        }
+        else
+        {
+            text = AddressAndPort(addressText, port, ControlProtocol.Tcp, format | DisplayOptions.Numeric);
+        }
+
+        return Truncate(text, 59);
+    }
+
+    /// <summary>The fwmark stored as the template's virtual address: htonl(mark) in the first four bytes.</summary>
+    internal static string MarkAsAddress(uint mark, string clientAddress)
+    {
+        var ipv6 = IPAddress.TryParse(clientAddress, out var client) && client.AddressFamily == AddressFamily.InterNetworkV6;
+        var bytes = new byte[ipv6 ? 16 : 4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, mark);
+        return new IPAddress(bytes).ToString();
     }
 
     /// <summary>addrport_to_anyname: "addr:port", brackets for IPv6, names unless -n.</summary>

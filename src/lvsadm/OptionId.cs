@@ -13,6 +13,7 @@ internal enum OptionId
     EditServer,
     DeleteServer,
     Set,
+    Restore,
     Save,
     Help,
     Version,
@@ -41,5 +42,7 @@ internal enum OptionId
     Ipv6,
     OnePacket,
     SchedulerFlags,
+    Connection,
+    PersistenceEngine,
     Socket,
 }

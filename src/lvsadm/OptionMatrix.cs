@@ -28,6 +28,7 @@ internal static class OptionMatrix
         AdminCommandKind.DeleteServer => "delete-server",
         AdminCommandKind.EditServer => "edit-server",
         AdminCommandKind.SetTimeouts => "set",
+        AdminCommandKind.Restore => "restore",
         AdminCommandKind.Save => "save",
         AdminCommandKind.Zero => "zero",
         _ => kind.ToString(),

@@ -16,6 +16,7 @@ internal static class OptionTable
         new(OptionId.EditServer, "edit-server", 'e', OptionArgument.None),
         new(OptionId.DeleteServer, "delete-server", 'd', OptionArgument.None),
         new(OptionId.Set, "set", null, OptionArgument.None),
+        new(OptionId.Restore, "restore", 'R', OptionArgument.None),
         new(OptionId.Save, "save", 'S', OptionArgument.None),
         new(OptionId.Help, "help", 'h', OptionArgument.None),
         new(OptionId.Version, "version", 'v', OptionArgument.None),
@@ -33,6 +34,7 @@ internal static class OptionTable
         new(OptionId.UpperThreshold, "u-threshold", 'x', OptionArgument.Required),
         new(OptionId.LowerThreshold, "l-threshold", 'y', OptionArgument.Required),
         new(OptionId.Numeric, "numeric", 'n', OptionArgument.None),
+        new(OptionId.Connection, "connection", 'c', OptionArgument.None),
         new(OptionId.Timeout, "timeout", null, OptionArgument.None),
         new(OptionId.Stats, "stats", null, OptionArgument.None),
         new(OptionId.Rate, "rate", null, OptionArgument.None),
@@ -44,6 +46,7 @@ internal static class OptionTable
         new(OptionId.Ipv6, "ipv6", '6', OptionArgument.None),
         new(OptionId.OnePacket, "ops", 'o', OptionArgument.None),
         new(OptionId.SchedulerFlags, "sched-flags", 'b', OptionArgument.Required),
+        new(OptionId.PersistenceEngine, "pe", null, OptionArgument.Required),
         new(OptionId.Socket, "socket", null, OptionArgument.Required),
     ];
 

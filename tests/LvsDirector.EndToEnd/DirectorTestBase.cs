@@ -104,6 +104,33 @@ public abstract class DirectorTestBase : IAsyncLifetime
         return names;
     }
 
+    /// <summary>One new TCP connection from <paramref name="source"/> (a client address) to VIP:port; the answering server's name.</summary>
+    protected async Task<string> GetNameFromAsync(string source, int port = 80)
+    {
+        var url = $"http://{Vip}:{port.ToString(CultureInfo.InvariantCulture)}/";
+        var result = await Lab.CurlFrom(source, url);
+        if (!result.Succeeded)
+        {
+            Assert.Fail($"curl from {source} to {url} failed: {result.Describe()}\nlvsd log:\n{Lab.LogTail()}");
+        }
+
+        var name = result.StdOut.Trim();
+        Assert.True(ServerNames.Contains(name), $"unexpected answer '{result.StdOut}'");
+        return name;
+    }
+
+    protected async Task<List<string>> GetNamesFromAsync(string source, int count, int port = 80)
+    {
+        var names = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            names.Add(await GetNameFromAsync(source, port));
+        }
+
+        Output.WriteLine($"answers from {source} to port {port}: " + string.Join(' ', names));
+        return names;
+    }
+
     protected static Dictionary<string, int> CountByServer(IEnumerable<string> names)
     {
         var counts = ServerNames.ToDictionary(n => n, _ => 0);

@@ -11,6 +11,9 @@ namespace LvsDirector.EndToEnd;
 public abstract class LabFixture : IAsyncLifetime
 {
     public const string Vip = "198.18.0.100";
+
+    /// <summary>The client's second address (scripts/lab.sh adds it next to 198.18.0.2), for curl --interface.</summary>
+    public const string SecondClient = "198.18.0.3";
     public const int UdpEchoPort = 9000;
     public const int TcpEchoPort = 9001;
 
@@ -105,6 +108,10 @@ public abstract class LabFixture : IAsyncLifetime
     /// <summary>curl from the client namespace; a new TCP connection per call.</summary>
     public Task<CommandResult> Curl(string url) =>
         RunIn("client", TimeSpan.FromSeconds(10), "curl", "-sS", "--connect-timeout", "3", "--max-time", "5", url);
+
+    /// <summary>curl from the client namespace with a chosen source address; a new TCP connection per call.</summary>
+    public Task<CommandResult> CurlFrom(string sourceAddress, string url) =>
+        RunIn("client", TimeSpan.FromSeconds(10), "curl", "-sS", "--interface", sourceAddress, "--connect-timeout", "3", "--max-time", "5", url);
 
     /// <summary>Python helper from Scripts/ run in a namespace.</summary>
     public Task<CommandResult> Python(string node, string script, TimeSpan timeout, params string[] arguments)

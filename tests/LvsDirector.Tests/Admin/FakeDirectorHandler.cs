@@ -10,6 +10,9 @@ internal sealed class FakeDirectorHandler : IControlHandler
 
     public List<ControlRequest> Requests { get; } = [];
 
+    /// <summary>What list-connections answers.</summary>
+    public List<ControlConnectionEntry> Connections { get; } = [];
+
     public ValueTask<ControlResponse> HandleAsync(ControlRequest request, CancellationToken ct)
     {
         lock (_lock)
@@ -131,18 +134,43 @@ internal sealed class FakeDirectorHandler : IControlHandler
                 var entries = selected.Select(s => new ServiceEntry(
                     s.Spec.Key,
                     s.Spec.Scheduler,
-                    s.Spec.PersistenceTimeout is null ? ServiceAttributes.None : ServiceAttributes.Persistent,
+                    Attributes(s.Spec),
                     s.Spec.PersistenceTimeout ?? 0,
                     s.Spec.Netmask,
-                    null,
-                    s.Servers.Select(r => new ServerEntry(r.Address, r.Port, r.Method, r.Weight, 0, 0)).ToList(),
+                    s.Spec.PersistenceEngine,
+                    s.Servers.Select(r => new ServerEntry(
+                        r.Address, r.Port, r.Method, r.Weight, 0, 0, 0, r.UpperThreshold ?? 0, r.LowerThreshold ?? 0)).ToList(),
                     TrafficStats.Zero)).ToList();
                 return ControlResponse.FromListing(new ControlListing("1.2.1", 4096, entries, new ControlTimeouts(900, 120, 300)));
             }
 
+            case ListConnectionsRequest:
+                return ControlResponse.FromConnections([.. Connections]);
+
             default:
                 return ControlResponse.Failure(ControlError.NotSupported, $"{request.CommandName} is not supported");
         }
+    }
+
+    private static ServiceAttributes Attributes(ControlServiceSpec spec)
+    {
+        var flags = spec.PersistenceTimeout is null ? ServiceAttributes.None : ServiceAttributes.Persistent;
+        if (spec.OnePacket == true)
+        {
+            flags |= ServiceAttributes.OnePacket;
+        }
+
+        foreach (var name in spec.SchedulerFlags ?? [])
+        {
+            flags |= name switch
+            {
+                "flag-1" or "sh-fallback" or "mh-fallback" => ServiceAttributes.Scheduler1,
+                "flag-2" or "sh-port" or "mh-port" => ServiceAttributes.Scheduler2,
+                _ => ServiceAttributes.Scheduler3,
+            };
+        }
+
+        return flags;
     }
 
     private int Find(ControlServiceKey key) => _services.FindIndex(s => s.Spec.Key == key);

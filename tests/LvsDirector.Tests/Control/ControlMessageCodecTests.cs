@@ -80,6 +80,54 @@ public sealed class ControlMessageCodecTests
         Assert.Equal(Encoding.UTF8.GetString(bytes), Encoding.UTF8.GetString(ControlMessageCodec.SerializeResponse(back)));
     }
 
+    [Fact]
+    public void A_response_with_connections_survives_a_round_trip()
+    {
+        var bytes = ControlMessageCodec.SerializeResponse(ControlResponse.FromConnections(ControlSamples.Connections));
+        var back = ControlMessageCodec.DeserializeResponse(bytes);
+
+        Assert.True(back.Ok);
+        Assert.Null(back.Listing);
+        Assert.Equal(ControlSamples.Connections, back.Connections);
+        var json = Encoding.UTF8.GetString(bytes);
+        Assert.Contains("\"state\":\"ESTABLISHED\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"expiresInSeconds\":899", json, StringComparison.Ordinal);
+        Assert.Contains("\"isTemplate\":true", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void List_connections_is_a_known_command_on_the_wire()
+    {
+        var json = Encoding.UTF8.GetString(ControlMessageCodec.SerializeRequest(new ListConnectionsRequest()));
+
+        Assert.Equal("{\"command\":\"list-connections\"}", json);
+        Assert.IsType<ListConnectionsRequest>(ControlMessageCodec.DeserializeRequest(Encoding.UTF8.GetBytes(json)));
+        Assert.Contains("list-connections", ControlMessageCodec.KnownCommands);
+    }
+
+    [Fact]
+    public void A_response_from_an_older_daemon_without_connections_still_reads()
+    {
+        var back = ControlMessageCodec.DeserializeResponse("""{"ok":true,"error":"none","message":null,"listing":null}"""u8);
+
+        Assert.True(back.Ok);
+        Assert.Null(back.Connections);
+    }
+
+    [Theory]
+    [InlineData("ESTABLISHED", 1)]
+    [InlineData("NONE", 0)]
+    [InlineData("SYN_RECV", 3)]
+    [InlineData("TIME_WAIT", 5)]
+    [InlineData("CLOSE_WAIT", 7)]
+    [InlineData("SYNACK", 10)]
+    [InlineData("ERR!", 11)]
+    [InlineData("ERR!", -1)]
+    public void Tcp_state_names_are_the_kernels(string name, int state)
+    {
+        Assert.Equal(name, IpvsStateNames.ForTcp(state));
+    }
+
     [Theory]
     [InlineData(ControlError.NoSuchService, "no-such-service")]
     [InlineData(ControlError.SchedulerNotFound, "scheduler-not-found")]

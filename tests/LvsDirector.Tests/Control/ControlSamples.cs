@@ -25,6 +25,7 @@ internal static class ControlSamples
         new ZeroRequest(),
         new ZeroRequest(FwmarkKey),
         new SetTimeoutsRequest(900, 120, 300),
+        new ListConnectionsRequest(),
     ];
 
     public static ControlListing Listing { get; } = new(
@@ -46,4 +47,12 @@ internal static class ControlSamples
                 new TrafficStats(10, 20, 30, 40, 50)),
         ],
         new ControlTimeouts(900, 120, 300));
+
+    public static IReadOnlyList<ControlConnectionEntry> Connections { get; } =
+    [
+        new(ControlProtocol.Tcp, "198.18.0.2", 40000, "198.18.0.100", 80, "198.19.0.11", 80, IpvsStateNames.ForTcp(1), 899),
+        new(ControlProtocol.Udp, "198.18.0.2", 5353, "198.18.0.100", 53, "198.19.0.12", 53, IpvsStateNames.Udp, 299),
+        new(ControlProtocol.Tcp, "198.18.0.2", 0, null, 0, "198.19.0.13", 0, IpvsStateNames.None, 59, true, 1),
+        new(ControlProtocol.Udp, "198.18.0.2", 0, "198.18.0.100", 5060, "198.19.0.11", 5060, IpvsStateNames.Assured, 10, true, null, "sip", "call-1"),
+    ];
 }
