@@ -85,6 +85,7 @@ internal static class DaemonHost
         // Registered after the director so it starts after it (READY=1 follows both) and stops before it.
         builder.Services.AddSingleton<IControlHandler, DirectorControlHandler>();
         builder.Services.AddHostedService<ControlServerHostedService>();
+        builder.Services.AddHostedService<RateEstimationHostedService>();
 
         builder.Services.AddHostedService<SystemdNotifyHostedService>();
         return builder.Build();

@@ -225,6 +225,10 @@ internal sealed class DirectorControlHandler : IControlHandler
             Stats: ToStats(s.Stats))).ToList(),
         ToStats(service.Stats));
 
-    private static TrafficStats ToStats(TrafficCounters c) =>
-        new((ulong)c.Connections, (ulong)c.InPackets, (ulong)c.OutPackets, (ulong)c.InBytes, (ulong)c.OutBytes);
+    private static TrafficStats ToStats(TrafficCounters c)
+    {
+        var rates = c.Rates.Read();
+        return new((ulong)c.Connections, (ulong)c.InPackets, (ulong)c.OutPackets, (ulong)c.InBytes, (ulong)c.OutBytes,
+            rates.ConnectionsPerSecond, rates.InPacketsPerSecond, rates.OutPacketsPerSecond, rates.InBytesPerSecond, rates.OutBytesPerSecond);
+    }
 }

@@ -1,16 +1,26 @@
+using LvsDirector.Statistics;
+
 namespace LvsDirector.Services;
 
 /// <summary>
 /// Connection, packet and byte counters as ipvsadm --stats shows them. Written by packet workers with
 /// Interlocked so several workers can share one service; read by the control plane at any time.
 /// </summary>
-public sealed class TrafficCounters
+public sealed class TrafficCounters : ITrafficSource
 {
     private long _connections;
     private long _inPackets;
     private long _outPackets;
     private long _inBytes;
     private long _outBytes;
+
+    public TrafficCounters()
+    {
+        Rates = new RateEstimator(this);
+    }
+
+    /// <summary>CPS/PPS/BPS estimated as IPVS does; ticked every 2 s by the director.</summary>
+    public RateEstimator Rates { get; }
 
     public long Connections => Volatile.Read(ref _connections);
 
@@ -44,5 +54,6 @@ public sealed class TrafficCounters
         Interlocked.Exchange(ref _outPackets, 0);
         Interlocked.Exchange(ref _inBytes, 0);
         Interlocked.Exchange(ref _outBytes, 0);
+        Rates.Zero();
     }
 }

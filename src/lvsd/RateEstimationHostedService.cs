@@ -1,0 +1,43 @@
+using LvsDirector.DataPath;
+using LvsDirector.Statistics;
+using Microsoft.Extensions.Hosting;
+
+namespace LvsDirector.Daemon;
+
+/// <summary>
+/// Ticks the rate estimator of every service and real server every 2 seconds, as the kernel's estimation
+/// timer does. Removed services and servers simply stop being ticked.
+/// </summary>
+internal sealed class RateEstimationHostedService : BackgroundService
+{
+    private readonly Director _director;
+    private readonly TimeProvider _time;
+
+    public RateEstimationHostedService(Director director, TimeProvider time)
+    {
+        _director = director;
+        _time = time;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RateEstimator.Interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                foreach (var service in _director.Services.Current.Services)
+                {
+                    service.Stats.Rates.Tick();
+                    foreach (var server in service.Servers)
+                    {
+                        server.Stats.Rates.Tick();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
