@@ -316,7 +316,6 @@ public sealed class ConnectionTable
         entry.ExpiresAtMs = nowMs + (entry.FixedTimeoutSeconds * 1000L);
         LinkOutbound(index, ref entry);
         _destinations[index] = destination;
-        Count++;
         return index;
     }
 

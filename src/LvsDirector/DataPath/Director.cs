@@ -61,6 +61,9 @@ public sealed class Director : IDisposable
 
     public ServiceTable Services { get; }
 
+    /// <summary>The running worker (null before <see cref="Start"/>), for tests.</summary>
+    internal PacketWorker? Worker => _worker;
+
     public DataPathCounters Counters { get; }
 
     public IReadOnlyList<string> Interfaces => _settings.Interfaces;
