@@ -21,7 +21,17 @@ public class ConfigurationLoaderTests
         Assert.Equal(1048576, config.Connections.TableSize);
         Assert.Equal(TimeSpan.FromSeconds(60), config.Neighbors.ArpTimeout);
         Assert.True(config.Offloads.Disable);
-        Assert.Equal(3, config.Services.Count);
+        Assert.Equal(4, config.Services.Count);
+        Assert.Equal(TimeSpan.FromSeconds(900), config.Connections.TcpTimeout);
+
+        var shop = config.Services[3];
+        Assert.Equal(ServiceKey.ForFwmark(1), shop.Key);
+        Assert.Equal(TimeSpan.FromMinutes(30), shop.Persistence!.Timeout);
+        Assert.All(shop.RealServers, s => Assert.Equal(0, s.Port));
+        Assert.Equal(2000u, shop.RealServers[0].UpperThreshold);
+        var rule = Assert.Single(config.FirewallMarks);
+        Assert.Equal([new PortRange(80, 80), new PortRange(443, 443)], rule.Ports);
+        Assert.True(config.Services[2].OnePacket);
 
         var http = config.Services[0];
         Assert.Equal(new ServiceKey(ServiceProtocol.Tcp, IPAddress.Parse("198.18.0.10"), 80), http.Key);
