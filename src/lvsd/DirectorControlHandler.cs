@@ -2,14 +2,15 @@ using System.Net;
 using System.Net.Sockets;
 using LvsDirector.Control;
 using LvsDirector.DataPath;
+using LvsDirector.Packets;
 using LvsDirector.Services;
 
 namespace LvsDirector.Daemon;
 
 /// <summary>
-/// Carries out lvsadm's requests on the director's service table. Requests for features of later steps
-/// (persistence, fwmark, one-packet scheduling, thresholds, IPv6) are refused with a clear message
-/// instead of being half applied.
+/// Carries out lvsadm's requests on the director's service table, with the errors IPVS gives. Requests for features
+/// of later steps (IPv6, direct routing and tunnelling, scheduler flags, persistence engines) are refused with a
+/// clear message instead of being half applied.
 /// </summary>
 internal sealed class DirectorControlHandler : IControlHandler
 {
@@ -39,7 +40,8 @@ internal sealed class DirectorControlHandler : IControlHandler
             ClearRequest => Done(table.Clear),
             ZeroRequest r => Zero(r.Service),
             ListRequest r => List(r.Service),
-            SetTimeoutsRequest => ControlResponse.Failure(ControlError.NotSupported, "--set is not supported yet"),
+            SetTimeoutsRequest r => SetTimeouts(r),
+            ListConnectionsRequest => ListConnections(),
             _ => ControlResponse.Failure(ControlError.UnknownCommand, $"Unknown command '{request.CommandName}'"),
         };
         return ValueTask.FromResult(response);
@@ -56,29 +58,68 @@ internal sealed class DirectorControlHandler : IControlHandler
         _ => ControlError.InvalidArgument,
     };
 
+    internal static ControlServiceKey ToControlKey(ServiceKey key) =>
+        key.IsFwmark
+            ? new ControlServiceKey(ControlProtocol.Tcp, null, 0, key.Fwmark)
+            : new ControlServiceKey(key.Protocol == ServiceProtocol.Tcp ? ControlProtocol.Tcp : ControlProtocol.Udp, key.Address.ToString(), key.Port);
+
     private static ControlResponse Done(Action action)
     {
         action();
         return ControlResponse.Success();
     }
 
-    private static ControlResponse Result(ServiceTableError error) =>
-        error == ServiceTableError.None ? ControlResponse.Success() : ControlResponse.Failure(ToControlError(error));
+    // Errors ipvsadm has its own words for go without a message; the others carry the service table's text, which
+    // lvsadm prints for InvalidArgument.
+    private static ControlResponse Result(ServiceTableError error) => error switch
+    {
+        ServiceTableError.None => ControlResponse.Success(),
+        ServiceTableError.ZeroPortNotPersistent or ServiceTableError.ThresholdRange =>
+            ControlResponse.Failure(ToControlError(error), ServiceTable.Describe(error)),
+        _ => ControlResponse.Failure(ToControlError(error)),
+    };
 
     private static ControlResponse WithKey(ControlServiceKey key, Func<ServiceKey, ServiceTableError> action) =>
         TryConvertKey(key, out var serviceKey, out var refusal) ? Result(action(serviceKey)) : refusal;
 
     private static ControlResponse WithService(ControlServiceSpec spec, Func<VirtualServiceSpec, ServiceTableError> action)
     {
-        if (spec.PersistenceTimeout is not null || spec.OnePacket == true || spec.PersistenceEngine is not null
-            || spec.SchedulerFlags is { Count: > 0 })
+        if (spec.SchedulerFlags is { Count: > 0 })
         {
-            return ControlResponse.Failure(ControlError.NotSupported, "persistence, one-packet scheduling and scheduler flags are not supported yet");
+            return ControlResponse.Failure(ControlError.NotSupported, "scheduler flags (-b) are not supported yet");
         }
 
-        return TryConvertKey(spec.Key, out var key, out var refusal)
-            ? Result(action(new VirtualServiceSpec(key, spec.Scheduler)))
-            : refusal;
+        // IPVS answers ENOENT for a persistence engine it has no module for; lvsd has none (sip) yet.
+        if (!string.IsNullOrEmpty(spec.PersistenceEngine))
+        {
+            return ControlResponse.Failure(ControlError.SchedulerNotFound, $"persistence engine '{spec.PersistenceEngine}' is not available");
+        }
+
+        if (!TryConvertKey(spec.Key, out var key, out var refusal))
+        {
+            return refusal;
+        }
+
+        IPAddress? netmask = null;
+        if (spec.Netmask is { } maskText)
+        {
+            if (!IPAddress.TryParse(maskText, out netmask) || netmask.AddressFamily != AddressFamily.InterNetwork)
+            {
+                return ControlResponse.Failure(ControlError.InvalidArgument, $"'{maskText}' is not an IPv4 netmask");
+            }
+        }
+
+        if (spec.PersistenceTimeout is > ServiceTable.MaxTimeoutSeconds or 0)
+        {
+            return ControlResponse.Failure(ControlError.InvalidArgument, $"persistence timeout must be between 1 and {ServiceTable.MaxTimeoutSeconds} seconds");
+        }
+
+        return Result(action(new VirtualServiceSpec(key, spec.Scheduler)
+        {
+            PersistenceTimeoutSeconds = spec.PersistenceTimeout,
+            PersistenceNetmask = netmask,
+            OnePacket = spec.OnePacket == true,
+        }));
     }
 
     private static ControlResponse WithServer(ControlServiceKey service, ControlServerSpec spec, Func<ServiceKey, RealServerSpec, ServiceTableError> action)
@@ -86,11 +127,6 @@ internal sealed class DirectorControlHandler : IControlHandler
         if (!TryConvertKey(service, out var key, out var refusal))
         {
             return refusal;
-        }
-
-        if (spec.UpperThreshold is > 0 || spec.LowerThreshold is > 0)
-        {
-            return ControlResponse.Failure(ControlError.NotSupported, "connection thresholds (-x/-y) are not supported yet");
         }
 
         if (spec.Method != ControlForwardingMethod.Masq)
@@ -105,16 +141,33 @@ internal sealed class DirectorControlHandler : IControlHandler
                 : ControlResponse.Failure(ControlError.InvalidArgument, $"'{spec.Address}' is not an IPv4 address");
         }
 
-        return Result(action(key, new RealServerSpec(address, spec.Port, spec.Weight, ForwardingMethod.Masquerade)));
+        return Result(action(key, new RealServerSpec(address, spec.Port, spec.Weight, ForwardingMethod.Masquerade)
+        {
+            UpperThreshold = spec.UpperThreshold ?? 0,
+            LowerThreshold = spec.LowerThreshold ?? 0,
+        }));
     }
 
     private static bool TryConvertKey(ControlServiceKey key, out ServiceKey serviceKey, out ControlResponse refusal)
     {
         serviceKey = default;
-        if (key.Fwmark is not null)
+        if (key.Fwmark is { } mark)
         {
-            refusal = ControlResponse.Failure(ControlError.NotSupported, "firewall-mark services are not supported yet");
-            return false;
+            if (key.Ipv6 == true)
+            {
+                refusal = ControlResponse.Failure(ControlError.Ipv6NotSupported);
+                return false;
+            }
+
+            if (mark == 0)
+            {
+                refusal = ControlResponse.Failure(ControlError.InvalidArgument, "firewall mark 0 is not a mark");
+                return false;
+            }
+
+            serviceKey = ServiceKey.ForFwmark(mark);
+            refusal = ControlResponse.Success();
+            return true;
         }
 
         if (key.Protocol is not (ControlProtocol.Tcp or ControlProtocol.Udp))
@@ -197,18 +250,60 @@ internal sealed class DirectorControlHandler : IControlHandler
         }
 
         var entries = services.Select(ToEntry).ToList();
-        return ControlResponse.FromListing(new ControlListing(IpvsVersion, _director.ConnectionTableSize, entries));
+        return ControlResponse.FromListing(new ControlListing(IpvsVersion, _director.ConnectionTableSize, entries, CurrentTimeouts()));
     }
 
-    private VirtualService? Find(ServiceKey key) =>
-        _director.Services.Current.Services.FirstOrDefault(s => s.Key.Protocol == key.Protocol && s.Key.Port == key.Port && s.Key.Address.Equals(key.Address));
+    private ControlTimeouts CurrentTimeouts()
+    {
+        var timeouts = _director.Timeouts;
+        return new ControlTimeouts((int)timeouts.Established.TotalSeconds, (int)timeouts.FinWait.TotalSeconds, (int)timeouts.Udp.TotalSeconds);
+    }
 
+    // One-packet reply entries are lvsd's own bookkeeping for --ops; IPVS lists nothing for them.
+    private ControlResponse ListConnections() =>
+        ControlResponse.FromConnections(_director.SnapshotConnections()
+            .Where(c => !c.IsOnePacket)
+            .Select(ToConnectionEntry)
+            .ToList());
+
+    private static ControlConnectionEntry ToConnectionEntry(ConnectionSnapshot c)
+    {
+        // A firewall-mark template carries the mark where the VIP would be (ipvsadm prints 0.0.0.MARK).
+        var isFwmarkTemplate = c.IsTemplate && c.Protocol == 0;
+        return new ControlConnectionEntry(
+            c.Protocol == 17 ? ControlProtocol.Udp : ControlProtocol.Tcp,
+            Ipv4Address.Format(c.ClientAddress),
+            c.ClientPort,
+            isFwmarkTemplate ? null : Ipv4Address.Format(c.VirtualAddress),
+            c.VirtualPort,
+            Ipv4Address.Format(c.RealAddress),
+            c.RealPort,
+            c.StateName,
+            (uint)(c.ExpiresInMs / 1000),
+            c.IsTemplate,
+            isFwmarkTemplate ? c.VirtualAddress : null);
+    }
+
+    private ControlResponse SetTimeouts(SetTimeoutsRequest request) =>
+        _director.TrySetTimeouts(request.Tcp, request.TcpFin, request.Udp, out var error)
+            ? ControlResponse.Success()
+            : ControlResponse.Failure(ControlError.InvalidArgument, error);
+
+    private VirtualService? Find(ServiceKey key) =>
+        _director.Services.Current.Services.FirstOrDefault(s => ServiceTable.SameService(s.Key, key));
+
+    private static ServiceAttributes FlagsOf(VirtualService service) =>
+        ServiceAttributes.Hashed
+        | (service.Persistence is not null ? ServiceAttributes.Persistent : ServiceAttributes.None)
+        | (service.OnePacket ? ServiceAttributes.OnePacket : ServiceAttributes.None);
+
+    // IPVS reports a mask for every service (255.255.255.255 unless -M), as ipvsadm -S would print it.
     private static ServiceEntry ToEntry(VirtualService service) => new(
-        new ControlServiceKey(service.Protocol == ServiceProtocol.Tcp ? ControlProtocol.Tcp : ControlProtocol.Udp, service.Key.Address.ToString(), service.Port),
+        ToControlKey(service.Key),
         service.Scheduler.Name,
-        ServiceAttributes.Hashed,
-        0,
-        null,
+        FlagsOf(service),
+        service.Persistence?.TimeoutSeconds ?? 0,
+        service.Persistence?.NetmaskText ?? "255.255.255.255",
         null,
         service.Servers.Select(s => new ServerEntry(
             s.IPAddress.ToString(),
@@ -222,7 +317,10 @@ internal sealed class DirectorControlHandler : IControlHandler
             s.Weight,
             (uint)Math.Max(0, s.ActiveConnections),
             (uint)Math.Max(0, s.InactiveConnections),
-            Stats: ToStats(s.Stats))).ToList(),
+            (uint)Math.Max(0, s.PersistentConnections),
+            s.UpperThreshold,
+            s.LowerThreshold,
+            ToStats(s.Stats))).ToList(),
         ToStats(service.Stats));
 
     private static TrafficStats ToStats(TrafficCounters c)

@@ -26,11 +26,6 @@ internal sealed class DirectorHostedService : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var service in _configuration.Services.Where(s => s.Persistence is not null))
-        {
-            _logger.PersistenceIgnored(Describe(service.Key));
-        }
-
         var failures = ConfigurationApplier.ApplyServices(_configuration, _director.Services);
         if (failures.Count > 0)
         {
@@ -85,8 +80,7 @@ internal sealed class DirectorHostedService : IHostedService
         return Task.CompletedTask;
     }
 
-    internal static string Describe(ServiceKey key) =>
-        $"{(key.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP")} {key.Address}:{key.Port}";
+    internal static string Describe(ServiceKey key) => key.ToString();
 
     private static string MethodName(ForwardingMethod method) => method switch
     {

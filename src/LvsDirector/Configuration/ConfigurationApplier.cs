@@ -1,4 +1,5 @@
 using System.Net;
+using LvsDirector.Connections;
 using LvsDirector.DataPath;
 using LvsDirector.Services;
 
@@ -16,23 +17,45 @@ public static class ConfigurationApplier
             ConnectionTableSize = configuration.Connections.TableSize,
             NeighborTimeout = configuration.Neighbors.ArpTimeout,
             DisableOffloads = configuration.Offloads.Disable,
+            Timeouts = ConnectionTimeouts.Default with
+            {
+                Established = configuration.Connections.TcpTimeout,
+                FinWait = configuration.Connections.TcpFinTimeout,
+                Udp = configuration.Connections.UdpTimeout,
+            },
+            Options = new PacketWorkerOptions
+            {
+                SloppyTcp = configuration.Connections.SloppyTcp,
+                ExpireNodestConn = configuration.Connections.ExpireNodestConn,
+                ExpireQuiescentTemplate = configuration.Connections.ExpireQuiescentTemplate,
+                OnePacketReplySeconds = (uint)Math.Max(1, configuration.Connections.OnePacketReplyTimeout.TotalSeconds),
+            },
         };
     }
 
     public static VirtualServiceSpec ToSpec(VirtualServiceConfiguration service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        return new VirtualServiceSpec(service.Key, service.Scheduler, service.Interface);
+        return new VirtualServiceSpec(service.Key, service.Scheduler, service.Interface)
+        {
+            PersistenceTimeoutSeconds = service.Persistence is { } p ? (uint)Math.Max(1, p.Timeout.TotalSeconds) : null,
+            PersistenceNetmask = service.Persistence?.Netmask,
+            OnePacket = service.OnePacket,
+        };
     }
 
     public static RealServerSpec ToSpec(RealServerConfiguration server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        return new RealServerSpec(server.Address, server.Port, server.Weight, server.Method);
+        return new RealServerSpec(server.Address, server.Port, server.Weight, server.Method)
+        {
+            UpperThreshold = server.UpperThreshold,
+            LowerThreshold = server.LowerThreshold,
+        };
     }
 
     /// <summary>
-    /// Adds every service, then its real servers, to <paramref name="table"/>. A refused service skips its real
+    /// Sets the firewall-mark rules, then adds every service, then its real servers, to <paramref name="table"/>. A refused service skips its real
     /// servers (they could only fail with NoSuchService) and the rest carries on, so one call reports everything.
     /// </summary>
     /// <returns>Every refusal, in configuration order; empty when everything was added.</returns>
@@ -40,6 +63,7 @@ public static class ConfigurationApplier
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(table);
+        table.SetFirewallMarks(configuration.FirewallMarks);
         return ApplyServices(configuration, table.AddService, table.AddRealServer);
     }
 

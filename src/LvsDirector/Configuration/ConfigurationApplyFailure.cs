@@ -11,7 +11,7 @@ public sealed record ConfigurationApplyFailure(ServiceKey Service, IPEndPoint? R
 {
     public override string ToString()
     {
-        var service = $"{(Service.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP")} {Service.Address}:{Service.Port}";
+        var service = Service.ToString();
         return RealServer is null
             ? $"service {service}: {Error}"
             : $"service {service} real server {RealServer}: {Error}";

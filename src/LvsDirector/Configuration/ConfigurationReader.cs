@@ -13,19 +13,24 @@ namespace LvsDirector.Configuration;
 /// </summary>
 internal sealed class ConfigurationReader
 {
-    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "services"];
+    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "firewall_marks", "services"];
     private static readonly string[] InterfaceKeys = ["name", "role", "comment"];
     private static readonly string[] SocketKeys = ["path", "group"];
     private static readonly string[] LoggingKeys = ["level", "file"];
-    private static readonly string[] ConnectionsKeys = ["table_size"];
+    private static readonly string[] ConnectionsKeys = ["table_size", "sloppy_tcp", "expire_nodest_conn", "expire_quiescent_template", "one_packet_reply_timeout", "timeouts"];
+    private static readonly string[] TimeoutKeys = ["tcp", "tcp_fin", "udp"];
+    private static readonly string[] FirewallMarkKeys = ["mark", "protocol", "destination", "ports"];
     private static readonly string[] NeighborsKeys = ["arp_timeout"];
     private static readonly string[] OffloadsKeys = ["disable"];
-    private static readonly string[] ServiceKeys = ["protocol", "address", "port", "scheduler", "interface", "persistence", "real_servers"];
+    private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "scheduler", "interface", "persistence", "one_packet", "real_servers"];
     private static readonly string[] PersistenceKeys = ["timeout", "netmask"];
-    private static readonly string[] RealServerKeys = ["address", "port", "weight", "method"];
+    private static readonly string[] RealServerKeys = ["address", "port", "weight", "method", "upper_threshold", "lower_threshold"];
 
     private static readonly TimeSpan MaxArpTimeout = TimeSpan.FromDays(1);
-    private static readonly TimeSpan MaxPersistenceTimeout = TimeSpan.FromDays(365);
+    private static readonly TimeSpan MaxPersistenceTimeout = TimeSpan.FromSeconds(int.MaxValue / 1000);
+
+    // The kernel keeps timeouts in jiffies of an int; with HZ = 1000 that is INT_MAX / 1000 seconds.
+    private static readonly TimeSpan MaxConnectionTimeout = TimeSpan.FromSeconds(int.MaxValue / 1000);
 
     private readonly string _file;
     private readonly List<ConfigurationError> _errors = [];
@@ -105,9 +110,15 @@ internal sealed class ConfigurationReader
             configuration = configuration with { Offloads = ReadOffloads(node, "offloads") };
         }
 
+        if (map.TryGetValue("firewall_marks", out node) && !IsNull(node))
+        {
+            configuration = configuration with { FirewallMarks = ReadFirewallMarks(node, "firewall_marks") };
+        }
+
         if (map.TryGetValue("services", out node))
         {
-            configuration = configuration with { Services = ReadServices(node, "services", interfaceNames) };
+            var marks = configuration.FirewallMarks.Select(r => r.Mark).ToHashSet();
+            configuration = configuration with { Services = ReadServices(node, "services", interfaceNames, marks) };
         }
 
         return configuration;
@@ -271,13 +282,159 @@ internal sealed class ConfigurationReader
     {
         var result = new ConnectionsConfiguration();
         var map = ReadMapping(node, path, ConnectionsKeys);
-        if (map is not null && map.TryGetValue("table_size", out var t)
+        if (map is null)
+        {
+            return result;
+        }
+
+        if (map.TryGetValue("table_size", out var t)
             && ReadInteger(t, Join(path, "table_size"), ConnectionsConfiguration.MinTableSize, ConnectionsConfiguration.MaxTableSize) is { } size)
         {
             result = result with { TableSize = (int)size };
         }
 
+        if (map.TryGetValue("sloppy_tcp", out var b) && ReadBoolean(b, Join(path, "sloppy_tcp")) is { } sloppy)
+        {
+            result = result with { SloppyTcp = sloppy };
+        }
+
+        if (map.TryGetValue("expire_nodest_conn", out b) && ReadBoolean(b, Join(path, "expire_nodest_conn")) is { } nodest)
+        {
+            result = result with { ExpireNodestConn = nodest };
+        }
+
+        if (map.TryGetValue("expire_quiescent_template", out b) && ReadBoolean(b, Join(path, "expire_quiescent_template")) is { } quiescent)
+        {
+            result = result with { ExpireQuiescentTemplate = quiescent };
+        }
+
+        if (map.TryGetValue("one_packet_reply_timeout", out var o)
+            && ReadDuration(o, Join(path, "one_packet_reply_timeout"), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) is { } reply)
+        {
+            result = result with { OnePacketReplyTimeout = reply };
+        }
+
+        if (map.TryGetValue("timeouts", out var tm) && ReadMapping(tm, Join(path, "timeouts"), TimeoutKeys) is { } timeouts)
+        {
+            var timeoutsPath = Join(path, "timeouts");
+            if (timeouts.TryGetValue("tcp", out var v) && ReadDuration(v, Join(timeoutsPath, "tcp"), TimeSpan.FromSeconds(1), MaxConnectionTimeout) is { } tcp)
+            {
+                result = result with { TcpTimeout = tcp };
+            }
+
+            if (timeouts.TryGetValue("tcp_fin", out v) && ReadDuration(v, Join(timeoutsPath, "tcp_fin"), TimeSpan.FromSeconds(1), MaxConnectionTimeout) is { } fin)
+            {
+                result = result with { TcpFinTimeout = fin };
+            }
+
+            if (timeouts.TryGetValue("udp", out v) && ReadDuration(v, Join(timeoutsPath, "udp"), TimeSpan.FromSeconds(1), MaxConnectionTimeout) is { } udp)
+            {
+                result = result with { UdpTimeout = udp };
+            }
+        }
+
         return result;
+    }
+
+    private List<FirewallMarkRule> ReadFirewallMarks(YamlNode node, string path)
+    {
+        var result = new List<FirewallMarkRule>();
+        var items = ReadSequence(node, path);
+        if (items is null)
+        {
+            return result;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            var map = ReadMapping(items[i], itemPath, FirewallMarkKeys);
+            if (map is null)
+            {
+                continue;
+            }
+
+            var mark = Require(map, items[i], itemPath, "mark") is { } m ? ReadInteger(m, Join(itemPath, "mark"), 1, uint.MaxValue) : null;
+
+            var protocol = FirewallMarkProtocol.Any;
+            var protocolOk = true;
+            if (map.TryGetValue("protocol", out var p) && ReadString(p, Join(itemPath, "protocol"), required: true) is { } protocolText)
+            {
+                FirewallMarkProtocol? parsed = protocolText.ToUpperInvariant() switch
+                {
+                    "TCP" => FirewallMarkProtocol.Tcp,
+                    "UDP" => FirewallMarkProtocol.Udp,
+                    "ANY" => FirewallMarkProtocol.Any,
+                    _ => null,
+                };
+                protocolOk = parsed is not null;
+                protocol = parsed ?? protocol;
+                if (!protocolOk)
+                {
+                    Add(p.Start, Join(itemPath, "protocol"), $"unknown protocol '{protocolText}'; use tcp, udp or any");
+                }
+            }
+
+            (IPAddress Address, int Prefix)? destination = null;
+            if (Require(map, items[i], itemPath, "destination") is { } d && ReadString(d, Join(itemPath, "destination"), required: true) is { } destinationText)
+            {
+                var problem = ConfigurationValues.ParsePrefix(destinationText, out var address, out var prefix);
+                if (problem is null)
+                {
+                    destination = (address, prefix);
+                }
+                else
+                {
+                    Add(d.Start, Join(itemPath, "destination"), problem);
+                }
+            }
+
+            var ports = new List<PortRange>();
+            var portsOk = !map.TryGetValue("ports", out var pn) || IsNull(pn) || ReadPortRanges(pn, Join(itemPath, "ports"), ports);
+
+            if (mark is null || destination is null || !protocolOk || !portsOk)
+            {
+                continue;
+            }
+
+            result.Add(new FirewallMarkRule((uint)mark.Value, protocol, destination.Value.Address, destination.Value.Prefix, ports));
+        }
+
+        return result;
+    }
+
+    // Ports as iptables' multiport takes them: a number, a "first-last" range, or a list of those.
+    private bool ReadPortRanges(YamlNode node, string path, List<PortRange> ranges)
+    {
+        var items = node is YamlSequenceNode sequence ? sequence.Children.ToList() : [node];
+        var ok = true;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemPath = node is YamlSequenceNode ? $"{path}[{i}]" : path;
+            if (ReadString(items[i], itemPath, required: true) is not { } text)
+            {
+                ok = false;
+                continue;
+            }
+
+            var problem = ConfigurationValues.ParsePortRange(text, out var first, out var last);
+            if (problem is not null)
+            {
+                Add(items[i].Start, itemPath, problem);
+                ok = false;
+                continue;
+            }
+
+            ranges.Add(new PortRange(first, last));
+        }
+
+        if (items.Count == 0)
+        {
+            Add(node.Start, path, "list at least one port, or leave 'ports' out to match every port");
+            ok = false;
+        }
+
+        return ok;
     }
 
     private NeighborsConfiguration ReadNeighbors(YamlNode node, string path)
@@ -305,7 +462,7 @@ internal sealed class ConfigurationReader
         return result;
     }
 
-    private List<VirtualServiceConfiguration> ReadServices(YamlNode node, string path, HashSet<string> interfaceNames)
+    private List<VirtualServiceConfiguration> ReadServices(YamlNode node, string path, HashSet<string> interfaceNames, HashSet<uint> marks)
     {
         var result = new List<VirtualServiceConfiguration>();
         if (IsNull(node))
@@ -323,7 +480,7 @@ internal sealed class ConfigurationReader
         for (var i = 0; i < items.Count; i++)
         {
             var itemPath = $"{path}[{i}]";
-            var service = ReadService(items[i], itemPath, interfaceNames);
+            var service = ReadService(items[i], itemPath, interfaceNames, marks);
             if (service is null)
             {
                 continue;
@@ -342,12 +499,17 @@ internal sealed class ConfigurationReader
         return result;
     }
 
-    private VirtualServiceConfiguration? ReadService(YamlNode node, string path, HashSet<string> interfaceNames)
+    private VirtualServiceConfiguration? ReadService(YamlNode node, string path, HashSet<string> interfaceNames, HashSet<uint> marks)
     {
         var map = ReadMapping(node, path, ServiceKeys);
         if (map is null)
         {
             return null;
+        }
+
+        if (map.TryGetValue("fwmark", out var fwmarkNode))
+        {
+            return ReadFwmarkService(map, node, fwmarkNode, path, interfaceNames, marks);
         }
 
         ServiceProtocol? protocol = null;
@@ -366,8 +528,91 @@ internal sealed class ConfigurationReader
         }
 
         var address = Require(map, node, path, "address") is { } a ? ReadAddress(a, Join(path, "address")) : null;
-        ushort? port = Require(map, node, path, "port") is { } po ? ReadPort(po, Join(path, "port")) : null;
+        var portNode = Require(map, node, path, "port");
+        ushort? port = portNode is not null ? ReadPort(portNode, Join(path, "port"), allowZero: true) : null;
 
+        var (scheduler, interfaceName, persistence, onePacket) = ReadServiceOptions(map, path, interfaceNames);
+        if (port == 0 && persistence is null && portNode is not null)
+        {
+            Add(portNode.Start, Join(path, "port"), "port 0 (all ports) is only for persistent services; add 'persistence' or use a port between 1 and 65535");
+            port = null;
+        }
+
+        if (onePacket && protocol == ServiceProtocol.Tcp && map.TryGetValue("one_packet", out var opNode))
+        {
+            Add(opNode.Start, Join(path, "one_packet"), "one-packet scheduling is only for UDP virtual services");
+        }
+
+        var servers = new List<RealServerConfiguration>();
+        if (map.TryGetValue("real_servers", out var rs) && !IsNull(rs))
+        {
+            ReadRealServers(rs, Join(path, "real_servers"), port, port == 0, servers);
+        }
+
+        if (protocol is null || address is null || port is null)
+        {
+            return null;
+        }
+
+        return new VirtualServiceConfiguration
+        {
+            Protocol = protocol.Value,
+            Address = address,
+            Port = port.Value,
+            Scheduler = scheduler,
+            Interface = interfaceName,
+            Persistence = persistence,
+            OnePacket = onePacket,
+            RealServers = servers,
+        };
+    }
+
+    private VirtualServiceConfiguration? ReadFwmarkService(Dictionary<string, YamlNode> map, YamlNode node, YamlNode fwmarkNode, string path, HashSet<string> interfaceNames, HashSet<uint> marks)
+    {
+        foreach (var key in new[] { "protocol", "address", "port" })
+        {
+            if (map.TryGetValue(key, out var extra))
+            {
+                Add(extra.Start, Join(path, key), "a firewall-mark service has no protocol, address or port; its 'firewall_marks' rules say which frames it takes");
+            }
+        }
+
+        var mark = ReadInteger(fwmarkNode, Join(path, "fwmark"), 1, uint.MaxValue);
+        if (mark is not null && !marks.Contains((uint)mark.Value))
+        {
+            Add(fwmarkNode.Start, Join(path, "fwmark"), $"no 'firewall_marks' rule sets mark {mark.Value}, so the service would never see a packet");
+            mark = null;
+        }
+
+        var (scheduler, interfaceName, persistence, onePacket) = ReadServiceOptions(map, path, interfaceNames);
+        var servers = new List<RealServerConfiguration>();
+        if (map.TryGetValue("real_servers", out var rs) && !IsNull(rs))
+        {
+            ReadRealServers(rs, Join(path, "real_servers"), 0, true, servers);
+        }
+
+        if (mark is null)
+        {
+            return null;
+        }
+
+        return new VirtualServiceConfiguration
+        {
+            Protocol = ServiceProtocol.Tcp,
+            Address = IPAddress.Any,
+            Port = 0,
+            Fwmark = (uint)mark.Value,
+            Scheduler = scheduler,
+            Interface = interfaceName,
+            Persistence = persistence,
+            OnePacket = onePacket,
+            RealServers = servers,
+        };
+    }
+
+    private (string Scheduler, string? Interface, PersistenceConfiguration? Persistence, bool OnePacket) ReadServiceOptions(
+        Dictionary<string, YamlNode> map, string path, HashSet<string> interfaceNames)
+    {
         var scheduler = VirtualServiceConfiguration.DefaultScheduler;
         if (map.TryGetValue("scheduler", out var s) && ReadString(s, Join(path, "scheduler"), required: true) is { } schedulerText)
         {
@@ -397,28 +642,8 @@ internal sealed class ConfigurationReader
         }
 
         var persistence = map.TryGetValue("persistence", out var pe) && !IsNull(pe) ? ReadPersistence(pe, Join(path, "persistence")) : null;
-
-        var servers = new List<RealServerConfiguration>();
-        if (map.TryGetValue("real_servers", out var rs) && !IsNull(rs))
-        {
-            ReadRealServers(rs, Join(path, "real_servers"), port, servers);
-        }
-
-        if (protocol is null || address is null || port is null)
-        {
-            return null;
-        }
-
-        return new VirtualServiceConfiguration
-        {
-            Protocol = protocol.Value,
-            Address = address,
-            Port = port.Value,
-            Scheduler = scheduler,
-            Interface = interfaceName,
-            Persistence = persistence,
-            RealServers = servers,
-        };
+        var onePacket = map.TryGetValue("one_packet", out var op) && ReadBoolean(op, Join(path, "one_packet")) == true;
+        return (scheduler, interfaceName, persistence, onePacket);
     }
 
     private PersistenceConfiguration? ReadPersistence(YamlNode node, string path)
@@ -451,7 +676,7 @@ internal sealed class ConfigurationReader
         return result;
     }
 
-    private void ReadRealServers(YamlNode node, string path, ushort? servicePort, List<RealServerConfiguration> result)
+    private void ReadRealServers(YamlNode node, string path, ushort? servicePort, bool zeroPortAllowed, List<RealServerConfiguration> result)
     {
         var items = ReadSequence(node, path);
         if (items is null)
@@ -472,7 +697,30 @@ internal sealed class ConfigurationReader
             var address = Require(map, items[i], itemPath, "address") is { } a ? ReadAddress(a, Join(itemPath, "address")) : null;
 
             // Without a port of its own a real server takes the service's, as ipvsadm -r ADDR does.
-            var port = map.TryGetValue("port", out var p) ? ReadPort(p, Join(itemPath, "port")) : servicePort;
+            // Port 0 (firewall-mark and port-zero services) forwards to the packet's own port.
+            var port = map.TryGetValue("port", out var p) ? ReadPort(p, Join(itemPath, "port"), zeroPortAllowed) : servicePort;
+
+            uint upper = 0;
+            uint lower = 0;
+            var thresholdsOk = true;
+            if (map.TryGetValue("upper_threshold", out var ut))
+            {
+                var parsed = ReadInteger(ut, Join(itemPath, "upper_threshold"), 0, int.MaxValue);
+                thresholdsOk &= parsed is not null;
+                upper = (uint)(parsed ?? 0);
+            }
+
+            if (map.TryGetValue("lower_threshold", out var lt))
+            {
+                var parsed = ReadInteger(lt, Join(itemPath, "lower_threshold"), 0, int.MaxValue);
+                thresholdsOk &= parsed is not null;
+                lower = (uint)(parsed ?? 0);
+                if (parsed is not null && lower > upper)
+                {
+                    Add(lt.Start, Join(itemPath, "lower_threshold"), $"must not be above upper_threshold ({upper}); IPVS refuses it");
+                    thresholdsOk = false;
+                }
+            }
 
             var weight = 1;
             var weightOk = true;
@@ -511,7 +759,7 @@ internal sealed class ConfigurationReader
                 methodOk = false;
             }
 
-            if (address is null || port is null || !weightOk || !methodOk)
+            if (address is null || port is null || !weightOk || !methodOk || !thresholdsOk)
             {
                 continue;
             }
@@ -523,7 +771,7 @@ internal sealed class ConfigurationReader
             }
 
             seen.Add((address, port.Value), i);
-            result.Add(new RealServerConfiguration(address, port.Value, weight, method));
+            result.Add(new RealServerConfiguration(address, port.Value, weight, method) { UpperThreshold = upper, LowerThreshold = lower });
         }
     }
 
@@ -685,15 +933,15 @@ internal sealed class ConfigurationReader
         return address;
     }
 
-    private ushort? ReadPort(YamlNode node, string path)
+    private ushort? ReadPort(YamlNode node, string path, bool allowZero = false)
     {
-        if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: "0" })
+        if (!allowZero && node is YamlScalarNode { Style: ScalarStyle.Plain, Value: "0" })
         {
-            Add(node.Start, path, "port 0 (all ports) is not supported yet; must be between 1 and 65535");
+            Add(node.Start, path, "port 0 (the packet's port) is only for firewall-mark and port-zero services; must be between 1 and 65535");
             return null;
         }
 
-        return ReadInteger(node, path, 1, 65535) is { } port ? (ushort)port : null;
+        return ReadInteger(node, path, allowZero ? 0 : 1, 65535) is { } port ? (ushort)port : null;
     }
 
     private void Add(Mark mark, string path, string message) =>
@@ -706,8 +954,7 @@ internal sealed class ConfigurationReader
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
-    private static string Describe(ServiceKey key) =>
-        $"{(key.Protocol == ServiceProtocol.Tcp ? "TCP" : "UDP")} {key.Address}:{key.Port}";
+    private static string Describe(ServiceKey key) => key.ToString();
 
     private static string Format(TimeSpan span) =>
         span.TotalSeconds >= 1 && span.Ticks % TimeSpan.TicksPerSecond == 0

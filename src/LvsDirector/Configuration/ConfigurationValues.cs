@@ -171,6 +171,51 @@ public static class ConfigurationValues
         return null;
     }
 
+    /// <summary>Parses "a.b.c.d/len" or a bare address (/32); host bits are cleared, as iptables does.</summary>
+    public static string? ParsePrefix(string text, out IPAddress network, out int prefixLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        network = IPAddress.None;
+        prefixLength = 32;
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var addressText = slash < 0 ? text : text[..slash];
+        if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefixLength) || prefixLength > 32))
+        {
+            return $"'{text}' has a bad prefix length (expected /0 to /32)";
+        }
+
+        if (!TryParseIPv4(addressText, out var address))
+        {
+            return $"'{text}' is not an IPv4 address or prefix (expected e.g. 198.18.0.100/32)";
+        }
+
+        Span<byte> b = stackalloc byte[4];
+        address.TryWriteBytes(b, out _);
+        var bits = ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
+        var mask = prefixLength == 0 ? 0u : uint.MaxValue << (32 - prefixLength);
+        bits &= mask;
+        network = new IPAddress([(byte)(bits >> 24), (byte)(bits >> 16), (byte)(bits >> 8), (byte)bits]);
+        return null;
+    }
+
+    /// <summary>Parses a port or an inclusive "first-last" range of ports 1..65535.</summary>
+    public static string? ParsePortRange(string text, out ushort first, out ushort last)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        first = last = 0;
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        var firstText = dash < 0 ? text : text[..dash];
+        var lastText = dash < 0 ? text : text[(dash + 1)..];
+        if (!ushort.TryParse(firstText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out first)
+            || !ushort.TryParse(lastText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out last)
+            || first == 0 || last == 0)
+        {
+            return $"'{text}' is not a port or port range (expected e.g. 443 or \"8000-8080\", ports 1 to 65535)";
+        }
+
+        return first > last ? $"'{text}' is an empty range (the first port is above the last)" : null;
+    }
+
     /// <summary>
     /// Parses a duration: whole seconds ("90"), or a whole number with a unit: "500ms", "90s", "5m", "1h".
     /// Returns null on success or the message to show.

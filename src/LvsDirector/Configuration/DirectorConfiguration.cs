@@ -1,3 +1,5 @@
+using LvsDirector.Services;
+
 namespace LvsDirector.Configuration;
 
 /// <summary>The whole lvsd configuration file, validated; every section has the documented defaults when absent.</summary>
@@ -15,6 +17,9 @@ public sealed record DirectorConfiguration
     public NeighborsConfiguration Neighbors { get; init; } = new();
 
     public OffloadsConfiguration Offloads { get; init; } = new();
+
+    /// <summary>Rules computing firewall marks for -f services, in order; the first match wins.</summary>
+    public IReadOnlyList<FirewallMarkRule> FirewallMarks { get; init; } = [];
 
     public IReadOnlyList<VirtualServiceConfiguration> Services { get; init; } = [];
 }

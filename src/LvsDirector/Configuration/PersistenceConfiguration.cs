@@ -2,7 +2,7 @@ using System.Net;
 
 namespace LvsDirector.Configuration;
 
-/// <summary>Persistence of a service, as ipvsadm -p TIMEOUT -M NETMASK; a placeholder until the director supports it.</summary>
+/// <summary>Persistence of a service, as ipvsadm -p TIMEOUT -M NETMASK; applied per service by the director.</summary>
 public sealed record PersistenceConfiguration
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(300);

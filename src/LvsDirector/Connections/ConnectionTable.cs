@@ -16,7 +16,11 @@ namespace LvsDirector.Connections;
 /// between packet batches. Only the destinations' counters are shared, and they are updated with Interlocked.</para>
 /// <para>Everything is allocated by the constructor: a struct array of entries, a parallel array of destination
 /// references, and two power-of-two bucket arrays (at least twice the capacity each) heading chains threaded
-/// through the entries. Lookups, adds, removals and state changes never allocate.</para>
+/// through the entries. Lookups, adds, removals and state changes never allocate. Nothing is written at
+/// construction (an empty bucket or link is 0, slots are handed out in order before the free list is used), so a
+/// 10-million-entry table costs address space, not resident memory, until it fills.</para>
+/// <para>Persistence templates (IPVS IP_VS_CONN_F_TEMPLATE) live in the same table, indexed inbound only; one-packet
+/// entries (IP_VS_CONN_F_ONE_PACKET) are indexed outbound only.</para>
 /// <para>Time is whatever millisecond clock the caller passes as nowMs (monotonic in production, virtual in tests).
 /// Expiry is one incremental sweep, <see cref="ExpireDue"/>, called from the worker's heartbeat; there is no
 /// timer per connection.</para>
@@ -32,6 +36,8 @@ public sealed class ConnectionTable
 
     private readonly ConnectionEntry[] _entries;
     private readonly SchedulerDestination?[] _destinations;
+
+    // Bucket heads and chain links hold index + 1 so that zeroed memory means "empty".
     private readonly int[] _inboundBuckets;
     private readonly int[] _outboundBuckets;
     private readonly int _bucketMask;
@@ -40,6 +46,7 @@ public sealed class ConnectionTable
     private readonly long[] _tcpTimeoutMs = new long[11];
     private long _udpTimeoutMs;
     private int _freeHead;
+    private int _unused;
     private int _expireCursor;
 
     public ConnectionTable(int capacity, ConnectionTimeouts timeouts, int seed)
@@ -54,26 +61,18 @@ public sealed class ConnectionTable
         _bucketMask = bucketCount - 1;
         _inboundBuckets = new int[bucketCount];
         _outboundBuckets = new int[bucketCount];
-        Array.Fill(_inboundBuckets, NoEntry);
-        Array.Fill(_outboundBuckets, NoEntry);
 
         ulong seedState = (uint)seed;
         _inboundSeed = ConnectionHash.Expand(ref seedState);
         _outboundSeed = ConnectionHash.Expand(ref seedState);
 
-        for (int i = 0; i < capacity; i++)
-        {
-            _entries[i].NextInbound = i + 1 < capacity ? i + 1 : NoEntry;
-        }
-
-        _freeHead = 0;
         Timeouts = timeouts;
         SetTimeouts(timeouts);
     }
 
     /// <summary>
     /// Bytes one connection costs at the minimum bucket ratio: the entry, its destination reference and two
-    /// buckets in each index (40 + 8 + 16 = 64 on 64-bit). Rounding buckets up to a power of two adds at most
+    /// buckets in each index (48 + 8 + 16 = 72 on 64-bit). Rounding buckets up to a power of two adds at most
     /// another 16; see <see cref="AllocatedBytes"/> for a given table.
     /// </summary>
     public static int BytesPerEntry =>
@@ -86,7 +85,11 @@ public sealed class ConnectionTable
 
     public int Capacity => _entries.Length;
 
+    /// <summary>Live entries, templates and one-packet entries included (as IPVS counts them).</summary>
     public int Count { get; private set; }
+
+    /// <summary>Live persistence templates.</summary>
+    public int TemplateCount { get; private set; }
 
     public ConnectionTimeouts Timeouts { get; private set; }
 
@@ -114,20 +117,46 @@ public sealed class ConnectionTable
 
     public SchedulerDestination? GetDestination(int index) => _destinations[index];
 
+    /// <summary>Finds a connection by the tuple the client sends (templates and one-packet entries are never found).</summary>
     public int FindInbound(byte protocol, uint clientAddress, ushort clientPort, uint virtualAddress, ushort virtualPort)
     {
         var entries = _entries;
-        int index = _inboundBuckets[InboundBucket(protocol, clientAddress, clientPort, virtualAddress, virtualPort)];
+        int index = _inboundBuckets[InboundBucket(protocol, clientAddress, clientPort, virtualAddress, virtualPort)] - 1;
         while ((uint)index < (uint)entries.Length)
         {
             ref readonly var entry = ref entries[index];
             if (entry.ClientAddress == clientAddress && entry.VirtualAddress == virtualAddress
-                && entry.ClientPort == clientPort && entry.VirtualPort == virtualPort && entry.Protocol == protocol)
+                && entry.ClientPort == clientPort && entry.VirtualPort == virtualPort && entry.Protocol == protocol
+                && (entry.Flags & ConnectionStatus.Template) == 0)
             {
                 return index;
             }
 
-            index = entry.NextInbound;
+            index = entry.NextInbound - 1;
+        }
+
+        return NoEntry;
+    }
+
+    /// <summary>
+    /// Finds a usable persistence template (IPVS ip_vs_ct_in_get): protocol (0 for firewall-mark templates), client
+    /// network, virtual address (or mark) and virtual port (0 for port-zero and firewall-mark services).
+    /// </summary>
+    public int FindTemplate(byte protocol, uint clientNetwork, uint virtualAddress, ushort virtualPort)
+    {
+        var entries = _entries;
+        int index = _inboundBuckets[InboundBucket(protocol, clientNetwork, 0, virtualAddress, virtualPort)] - 1;
+        while ((uint)index < (uint)entries.Length)
+        {
+            ref readonly var entry = ref entries[index];
+            if (entry.ClientAddress == clientNetwork && entry.VirtualAddress == virtualAddress
+                && entry.ClientPort == 0 && entry.VirtualPort == virtualPort && entry.Protocol == protocol
+                && (entry.Flags & (ConnectionStatus.Template | ConnectionStatus.Invalidated)) == ConnectionStatus.Template)
+            {
+                return index;
+            }
+
+            index = entry.NextInbound - 1;
         }
 
         return NoEntry;
@@ -140,7 +169,7 @@ public sealed class ConnectionTable
     public int FindOutbound(byte protocol, uint realAddress, ushort realPort, uint clientAddress, ushort clientPort)
     {
         var entries = _entries;
-        int index = _outboundBuckets[OutboundBucket(protocol, realAddress, realPort, clientAddress, clientPort)];
+        int index = _outboundBuckets[OutboundBucket(protocol, realAddress, realPort, clientAddress, clientPort)] - 1;
         while ((uint)index < (uint)entries.Length)
         {
             ref readonly var entry = ref entries[index];
@@ -150,7 +179,7 @@ public sealed class ConnectionTable
                 return index;
             }
 
-            index = entry.NextOutbound;
+            index = entry.NextOutbound - 1;
         }
 
         return NoEntry;
@@ -162,6 +191,7 @@ public sealed class ConnectionTable
     /// <see cref="FindInbound"/> that the tuple is not present.
     /// </summary>
     /// <param name="inputOnly">Replies bypass the director (DR, TUN): TCP uses the INPUT_ONLY table until a reply shows up.</param>
+    /// <param name="template">The persistence template that controls it (IPVS ip_vs_control_add), or -1.</param>
     /// <returns>The entry index, or -1 when the table is full (the caller counts the drop).</returns>
     public int Add(
         byte protocol,
@@ -173,46 +203,161 @@ public sealed class ConnectionTable
         ushort realPort,
         SchedulerDestination destination,
         bool inputOnly,
-        long nowMs)
+        long nowMs,
+        int template = NoEntry)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        int index = _freeHead;
+        int index = Allocate();
         if (index < 0)
         {
             return NoEntry;
         }
 
-        ref var entry = ref _entries[index];
-        _freeHead = entry.NextInbound;
-
-        entry.Protocol = protocol;
-        entry.ClientAddress = clientAddress;
-        entry.ClientPort = clientPort;
-        entry.VirtualAddress = virtualAddress;
-        entry.VirtualPort = virtualPort;
-        entry.RealAddress = realAddress;
-        entry.RealPort = realPort;
-        entry.State = TcpConnectionState.None;
+        ref var entry = ref Fill(index, protocol, clientAddress, clientPort, virtualAddress, virtualPort, realAddress, realPort);
         entry.Flags = ConnectionStatus.InUse | ConnectionStatus.Inactive | (inputOnly ? ConnectionStatus.NoOutput : ConnectionStatus.None);
         entry.ExpiresAtMs = nowMs + (protocol == ProtocolTcp ? _tcpTimeoutMs[(int)TcpConnectionState.None] : _udpTimeoutMs);
+        if ((uint)template < (uint)_entries.Length && _entries[template].IsTemplate)
+        {
+            entry.Control = template + 1;
+            _entries[template].Control++;
+        }
 
-        int inbound = InboundBucket(protocol, clientAddress, clientPort, virtualAddress, virtualPort);
-        entry.NextInbound = _inboundBuckets[inbound];
-        _inboundBuckets[inbound] = index;
-        int outbound = OutboundBucket(protocol, realAddress, realPort, clientAddress, clientPort);
-        entry.NextOutbound = _outboundBuckets[outbound];
-        _outboundBuckets[outbound] = index;
-
-        _destinations[index] = destination;
-        destination.AddInactive(1);
-        Count++;
+        LinkInbound(index, ref entry);
+        LinkOutbound(index, ref entry);
+        Bind(index, destination, template: false);
         return index;
+    }
+
+    /// <summary>
+    /// Adds a persistence template (IPVS: an entry with IP_VS_CONN_F_TEMPLATE and cp->timeout = the service's
+    /// persistence timeout) bound to <paramref name="destination"/> and counted in its persistent connections.
+    /// </summary>
+    /// <param name="protocol">The packet's protocol, or 0 (IPPROTO_IP) for a firewall-mark service.</param>
+    /// <param name="clientNetwork">Client address AND the persistence netmask.</param>
+    /// <param name="virtualAddress">The VIP, or the firewall mark.</param>
+    /// <param name="virtualPort">The service port, or 0 for port-zero and firewall-mark services.</param>
+    /// <param name="realAddress">Real server address.</param>
+    /// <param name="realPort">Real server port, or 0 when connections take the packet's port.</param>
+    /// <param name="destination">The destination the client network sticks to.</param>
+    /// <param name="timeoutSeconds">The persistence timeout.</param>
+    /// <param name="nowMs">Current time.</param>
+    /// <returns>The template index, or -1 when the table is full.</returns>
+    public int AddTemplate(
+        byte protocol,
+        uint clientNetwork,
+        uint virtualAddress,
+        ushort virtualPort,
+        uint realAddress,
+        ushort realPort,
+        SchedulerDestination destination,
+        uint timeoutSeconds,
+        long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfZero(timeoutSeconds);
+        int index = Allocate();
+        if (index < 0)
+        {
+            return NoEntry;
+        }
+
+        ref var entry = ref Fill(index, protocol, clientNetwork, 0, virtualAddress, virtualPort, realAddress, realPort);
+        entry.Flags = ConnectionStatus.InUse | ConnectionStatus.Template;
+        entry.FixedTimeoutSeconds = timeoutSeconds;
+        entry.ExpiresAtMs = nowMs + (timeoutSeconds * 1000L);
+        LinkInbound(index, ref entry);
+        TemplateCount++;
+        Bind(index, destination, template: true);
+        return index;
+    }
+
+    /// <summary>
+    /// Adds or refreshes a one-packet entry: found only by the reply tuple, so every datagram is scheduled on its own
+    /// while the real server's answers are still reverse-NATed for <paramref name="replyWindowSeconds"/>. One entry per
+    /// (client address and port, real server address and port) is kept, refreshed by each datagram. Not counted in the
+    /// destination's connections (IPVS binds and frees a one-packet connection at once).
+    /// </summary>
+    /// <returns>The entry index, or -1 when the table is full.</returns>
+    public int AddOnePacket(
+        byte protocol,
+        uint clientAddress,
+        ushort clientPort,
+        uint virtualAddress,
+        ushort virtualPort,
+        uint realAddress,
+        ushort realPort,
+        SchedulerDestination destination,
+        uint replyWindowSeconds,
+        long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        int index = FindOutbound(protocol, realAddress, realPort, clientAddress, clientPort);
+        if (index >= 0)
+        {
+            ref var existing = ref _entries[index];
+            if (existing.IsOnePacket && existing.VirtualAddress == virtualAddress && existing.VirtualPort == virtualPort
+                && ReferenceEquals(_destinations[index], destination))
+            {
+                existing.FixedTimeoutSeconds = Math.Max(1, replyWindowSeconds);
+                existing.ExpiresAtMs = nowMs + (existing.FixedTimeoutSeconds * 1000L);
+                return index;
+            }
+        }
+
+        index = Allocate();
+        if (index < 0)
+        {
+            return NoEntry;
+        }
+
+        ref var entry = ref Fill(index, protocol, clientAddress, clientPort, virtualAddress, virtualPort, realAddress, realPort);
+        entry.Flags = ConnectionStatus.InUse | ConnectionStatus.OnePacket;
+        entry.FixedTimeoutSeconds = Math.Max(1, replyWindowSeconds);
+        entry.ExpiresAtMs = nowMs + (entry.FixedTimeoutSeconds * 1000L);
+        LinkOutbound(index, ref entry);
+        _destinations[index] = destination;
+        return index;
+    }
+
+    /// <summary>A new connection used this template: restart its timer (IPVS ip_vs_conn_put on the template).</summary>
+    public void TouchTemplate(int index, long nowMs)
+    {
+        ref var entry = ref GetLive(index);
+        entry.ExpiresAtMs = nowMs + (entry.FixedTimeoutSeconds * 1000L);
+    }
+
+    /// <summary>
+    /// Makes a template unusable (IPVS ip_vs_check_template failing): removed at once when it controls no connection,
+    /// otherwise hidden from <see cref="FindTemplate"/> and freed when its last connection is gone and its timer runs out.
+    /// </summary>
+    public void InvalidateTemplate(int index)
+    {
+        ref var entry = ref GetLive(index);
+        if (!entry.IsTemplate)
+        {
+            throw new ArgumentException($"Connection entry {index} is not a template.", nameof(index));
+        }
+
+        if (entry.Control == 0)
+        {
+            Remove(index);
+        }
+        else
+        {
+            entry.Flags |= ConnectionStatus.Invalidated;
+        }
     }
 
     /// <summary>A client-to-server packet: advances TCP state (INPUT or INPUT_ONLY table) and refreshes the expiry.</summary>
     public void OnInbound(int index, byte tcpFlags, long nowMs)
     {
         ref var entry = ref GetLive(index);
+        if (entry.FixedTimeoutSeconds != 0)
+        {
+            entry.ExpiresAtMs = nowMs + (entry.FixedTimeoutSeconds * 1000L);
+            return;
+        }
+
         if (entry.Protocol != ProtocolTcp)
         {
             entry.ExpiresAtMs = nowMs + _udpTimeoutMs;
@@ -228,6 +373,12 @@ public sealed class ConnectionTable
     {
         ref var entry = ref GetLive(index);
         entry.Flags &= ~ConnectionStatus.NoOutput;
+        if (entry.FixedTimeoutSeconds != 0)
+        {
+            entry.ExpiresAtMs = nowMs + (entry.FixedTimeoutSeconds * 1000L);
+            return;
+        }
+
         if (entry.Protocol != ProtocolTcp)
         {
             entry.ExpiresAtMs = nowMs + _udpTimeoutMs;
@@ -246,7 +397,7 @@ public sealed class ConnectionTable
     public bool IsClosedForReuse(int index, bool finWaitWithoutOutput = false)
     {
         ref readonly var entry = ref _entries[index];
-        if (!entry.IsInUse || entry.Protocol != ProtocolTcp)
+        if (!entry.IsInUse || entry.Protocol != ProtocolTcp || entry.IsTemplate)
         {
             return false;
         }
@@ -255,37 +406,69 @@ public sealed class ConnectionTable
             || (finWaitWithoutOutput && entry.State == TcpConnectionState.FinWait && (entry.Flags & ConnectionStatus.NoOutput) != 0);
     }
 
-    /// <summary>Removes a connection and takes it off its destination's active or inactive count.</summary>
+    /// <summary>
+    /// Removes an entry, takes it off its destination's counts and releases its template's control. A template that
+    /// still controls connections cannot be removed (they point at it); it goes when they are gone.
+    /// </summary>
     public void Remove(int index)
     {
         ref var entry = ref GetLive(index);
-        UnlinkInbound(index, in entry);
-        UnlinkOutbound(index, in entry);
+        bool template = entry.IsTemplate;
+        if (template && entry.Control > 0)
+        {
+            throw new InvalidOperationException($"Template {index} still controls {entry.Control} connection(s).");
+        }
+
+        if ((entry.Flags & ConnectionStatus.OnePacket) == 0)
+        {
+            UnlinkInbound(index, in entry);
+        }
+
+        if (!template)
+        {
+            UnlinkOutbound(index, in entry);
+            if (entry.Control > 0)
+            {
+                _entries[entry.Control - 1].Control--;
+            }
+        }
+        else
+        {
+            TemplateCount--;
+        }
 
         var destination = _destinations[index];
-        if (destination is not null)
+        _destinations[index] = null;
+        if (destination is not null && (entry.Flags & ConnectionStatus.OnePacket) == 0)
         {
-            if ((entry.Flags & ConnectionStatus.Inactive) != 0)
+            if (!template)
             {
-                destination.AddInactive(-1);
-            }
-            else
-            {
-                destination.AddActive(-1);
+                if ((entry.Flags & ConnectionStatus.Inactive) != 0)
+                {
+                    destination.AddInactive(-1);
+                }
+                else
+                {
+                    destination.AddActive(-1);
+                }
             }
 
-            _destinations[index] = null;
+            if (destination is IConnectionBindingObserver observer)
+            {
+                observer.OnUnbound(template);
+            }
         }
 
         entry = default;
         entry.NextInbound = _freeHead;
-        _freeHead = index;
+        _freeHead = index + 1;
         Count--;
     }
 
     /// <summary>
     /// The worker's heartbeat: looks at up to <paramref name="maxScan"/> slots after where the previous call
     /// stopped (wrapping around) and removes entries whose expiry is at or before <paramref name="nowMs"/>.
+    /// A template that still controls connections gets another full timeout instead (IPVS "expire later").
     /// A full sweep takes Capacity / maxScan calls, which bounds how late an idle entry goes.
     /// </summary>
     /// <returns>How many entries were removed.</returns>
@@ -297,19 +480,27 @@ public sealed class ConnectionTable
         }
 
         var entries = _entries;
-        int scan = Math.Min(maxScan, entries.Length);
-        int cursor = _expireCursor;
+        int limit = _unused;
+        int scan = Math.Min(maxScan, limit);
+        int cursor = _expireCursor < limit ? _expireCursor : 0;
         int removed = 0;
         for (int i = 0; i < scan; i++)
         {
-            ref readonly var entry = ref entries[cursor];
+            ref var entry = ref entries[cursor];
             if (entry.IsInUse && entry.ExpiresAtMs <= nowMs)
             {
-                Remove(cursor);
-                removed++;
+                if (entry.IsTemplate && entry.Control > 0)
+                {
+                    entry.ExpiresAtMs = nowMs + (entry.FixedTimeoutSeconds * 1000L);
+                }
+                else
+                {
+                    Remove(cursor);
+                    removed++;
+                }
             }
 
-            if (++cursor == entries.Length)
+            if (++cursor == limit)
             {
                 cursor = 0;
             }
@@ -337,7 +528,7 @@ public sealed class ConnectionTable
         var entries = _entries;
         int index = Math.Max(0, position);
         int written = 0;
-        while (index < entries.Length && written < destination.Length)
+        while (index < _unused && written < destination.Length)
         {
             if (entries[index].IsInUse)
             {
@@ -347,7 +538,7 @@ public sealed class ConnectionTable
             index++;
         }
 
-        position = index;
+        position = index < _unused ? index : entries.Length;
         return written;
     }
 
@@ -369,6 +560,68 @@ public sealed class ConnectionTable
         }
 
         return ref entry;
+    }
+
+    // Freed slots first, then never-used ones in order, so an idle part of a huge table is never touched.
+    private int Allocate()
+    {
+        int index = _freeHead - 1;
+        if (index >= 0)
+        {
+            _freeHead = _entries[index].NextInbound;
+            return index;
+        }
+
+        if (_unused < _entries.Length)
+        {
+            return _unused++;
+        }
+
+        return NoEntry;
+    }
+
+    private ref ConnectionEntry Fill(int index, byte protocol, uint clientAddress, ushort clientPort, uint virtualAddress, ushort virtualPort, uint realAddress, ushort realPort)
+    {
+        ref var entry = ref _entries[index];
+        entry = default;
+        entry.Protocol = protocol;
+        entry.ClientAddress = clientAddress;
+        entry.ClientPort = clientPort;
+        entry.VirtualAddress = virtualAddress;
+        entry.VirtualPort = virtualPort;
+        entry.RealAddress = realAddress;
+        entry.RealPort = realPort;
+        entry.State = TcpConnectionState.None;
+        Count++;
+        return ref entry;
+    }
+
+    private void Bind(int index, SchedulerDestination destination, bool template)
+    {
+        _destinations[index] = destination;
+        if (!template)
+        {
+            destination.AddInactive(1);
+        }
+
+        if (destination is IConnectionBindingObserver observer)
+        {
+            observer.OnBound(template);
+        }
+    }
+
+    private void LinkInbound(int index, ref ConnectionEntry entry)
+    {
+        int inbound = InboundBucket(entry.Protocol, entry.ClientAddress, entry.ClientPort, entry.VirtualAddress, entry.VirtualPort);
+        entry.NextInbound = _inboundBuckets[inbound];
+        _inboundBuckets[inbound] = index + 1;
+    }
+
+    private void LinkOutbound(int index, ref ConnectionEntry entry)
+    {
+        int outbound = OutboundBucket(entry.Protocol, entry.RealAddress, entry.RealPort, entry.ClientAddress, entry.ClientPort);
+        entry.NextOutbound = _outboundBuckets[outbound];
+        _outboundBuckets[outbound] = index + 1;
     }
 
     private void Advance(int index, ref ConnectionEntry entry, TcpDirection direction, byte tcpFlags, long nowMs)
@@ -406,7 +659,7 @@ public sealed class ConnectionTable
     {
         int bucket = InboundBucket(entry.Protocol, entry.ClientAddress, entry.ClientPort, entry.VirtualAddress, entry.VirtualPort);
         int previous = NoEntry;
-        int current = _inboundBuckets[bucket];
+        int current = _inboundBuckets[bucket] - 1;
         while (current != index)
         {
             if (current < 0)
@@ -415,7 +668,7 @@ public sealed class ConnectionTable
             }
 
             previous = current;
-            current = _entries[current].NextInbound;
+            current = _entries[current].NextInbound - 1;
         }
 
         if (previous < 0)
@@ -432,7 +685,7 @@ public sealed class ConnectionTable
     {
         int bucket = OutboundBucket(entry.Protocol, entry.RealAddress, entry.RealPort, entry.ClientAddress, entry.ClientPort);
         int previous = NoEntry;
-        int current = _outboundBuckets[bucket];
+        int current = _outboundBuckets[bucket] - 1;
         while (current != index)
         {
             if (current < 0)
@@ -441,7 +694,7 @@ public sealed class ConnectionTable
             }
 
             previous = current;
-            current = _entries[current].NextOutbound;
+            current = _entries[current].NextOutbound - 1;
         }
 
         if (previous < 0)

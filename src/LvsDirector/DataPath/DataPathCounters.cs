@@ -27,6 +27,10 @@ public sealed class DataPathCounters
     internal long GratuitousArpsSent;
     internal long EchoRepliesSent;
     internal long FragmentsDropped;
+    internal long TemplatesCreated;
+    internal long TemplatesExpired;
+    internal long NoDestinationExpired;
+    internal long OnePacketScheduled;
 
     public long ReceivedFrames => Volatile.Read(ref Received);
 
@@ -56,5 +60,9 @@ public sealed class DataPathCounters
         new("gratuitous_arps_sent", Volatile.Read(ref GratuitousArpsSent)),
         new("icmp_echo_replies_sent", Volatile.Read(ref EchoRepliesSent)),
         new("drop_fragment", Volatile.Read(ref FragmentsDropped)),
+        new("persistence_templates_created", Volatile.Read(ref TemplatesCreated)),
+        new("persistence_templates_invalidated", Volatile.Read(ref TemplatesExpired)),
+        new("expired_nodest_connections", Volatile.Read(ref NoDestinationExpired)),
+        new("one_packet_scheduled", Volatile.Read(ref OnePacketScheduled)),
     ];
 }

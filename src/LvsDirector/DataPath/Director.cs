@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using LvsDirector.Connections;
 using LvsDirector.Io;
 using LvsDirector.Neighbors;
@@ -11,6 +12,11 @@ public sealed class Director : IDisposable
 {
     private const int PollTimeoutMs = 10;
 
+    /// <summary>Largest --set value, INT_MAX / HZ with HZ = 1000 as the kernel bounds it.</summary>
+    public const int MaxTimeoutSeconds = int.MaxValue / 1000;
+
+    private static readonly TimeSpan SnapshotWait = TimeSpan.FromSeconds(5);
+
     private readonly DirectorSettings _settings;
     private readonly ILogger<Director> _logger;
     private readonly TimeProvider _time;
@@ -20,6 +26,7 @@ public sealed class Director : IDisposable
     private Thread? _thread;
     private volatile bool _stopping;
     private PacketWorker? _worker;
+    private ConnectionTimeouts _timeouts;
 
     public Director(DirectorSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider)
         : this(settings, loggerFactory, timeProvider, OpenPacketLink, AfPacketLink.GetIpv4Addresses)
@@ -49,9 +56,13 @@ public sealed class Director : IDisposable
         _addressesOf = addressesOf;
         Services = new ServiceTable(loggerFactory.CreateLogger<ServiceTable>());
         Counters = new DataPathCounters();
+        _timeouts = settings.Timeouts;
     }
 
     public ServiceTable Services { get; }
+
+    /// <summary>The running worker (null before <see cref="Start"/>), for tests.</summary>
+    internal PacketWorker? Worker => _worker;
 
     public DataPathCounters Counters { get; }
 
@@ -59,6 +70,80 @@ public sealed class Director : IDisposable
 
     /// <summary>Connection table size, as ipvsadm prints it in "(size=N)".</summary>
     public int ConnectionTableSize => _settings.ConnectionTableSize;
+
+    /// <summary>The connection timeouts in force (ipvsadm -L --timeout).</summary>
+    public ConnectionTimeouts Timeouts => Volatile.Read(ref _timeouts);
+
+    /// <summary>The connection-handling switches the worker runs with.</summary>
+    public PacketWorkerOptions Options => _settings.Options;
+
+    /// <summary>
+    /// ipvsadm --set tcp tcpfin udp: new ESTABLISHED, FIN_WAIT and UDP timeouts in seconds, 0 leaving a value as it
+    /// is. The worker applies them between batches; like IPVS, an entry takes the new value with its next packet.
+    /// </summary>
+    /// <returns>False with a reason when a value is out of range (nothing is changed then).</returns>
+    public bool TrySetTimeouts(int tcp, int tcpFin, int udp, [NotNullWhen(false)] out string? error)
+    {
+        if (tcp is < 0 or > MaxTimeoutSeconds || tcpFin is < 0 or > MaxTimeoutSeconds || udp is < 0 or > MaxTimeoutSeconds)
+        {
+            error = $"timeouts must be between 0 and {MaxTimeoutSeconds} seconds";
+            return false;
+        }
+
+        lock (_links)
+        {
+            var current = Timeouts;
+            var updated = current with
+            {
+                Established = tcp == 0 ? current.Established : TimeSpan.FromSeconds(tcp),
+                FinWait = tcpFin == 0 ? current.FinWait : TimeSpan.FromSeconds(tcpFin),
+                Udp = udp == 0 ? current.Udp : TimeSpan.FromSeconds(udp),
+            };
+            Volatile.Write(ref _timeouts, updated);
+            _worker?.Post(w => w.Connections.SetTimeouts(updated));
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Copies every connection, template and one-packet entry of the running worker (the data source of
+    /// ipvsadm -L -c). Runs on the worker thread between batches and waits for it; empty when the director is not
+    /// running.
+    /// </summary>
+    public IReadOnlyList<ConnectionSnapshot> SnapshotConnections()
+    {
+        var worker = _worker;
+        if (worker is null || _thread is null)
+        {
+            return [];
+        }
+
+        var done = new TaskCompletionSource<IReadOnlyList<ConnectionSnapshot>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        worker.Post(w => done.TrySetResult(Copy(w)));
+        return done.Task.Wait(SnapshotWait) ? done.Task.Result : throw new TimeoutException("The packet worker did not answer.");
+    }
+
+    /// <summary>The copy itself; only on the thread that owns the worker's table.</summary>
+    internal static IReadOnlyList<ConnectionSnapshot> Copy(PacketWorker worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        var table = worker.Connections;
+        var result = new List<ConnectionSnapshot>(table.Count);
+        var page = new ConnectionEntry[4096];
+        var position = 0;
+        while (position < table.Capacity)
+        {
+            var n = table.CopyTo(page, ref position);
+            for (var i = 0; i < n; i++)
+            {
+                result.Add(ConnectionSnapshot.From(in page[i], worker.NowMs));
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Opens the links, announces VIPs and starts the packet worker.</summary>
     public void Start()
@@ -84,8 +169,8 @@ public sealed class Director : IDisposable
             DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count);
         }
 
-        var table = new ConnectionTable(_settings.ConnectionTableSize, new ConnectionTimeouts(), Environment.TickCount);
-        _worker = new PacketWorker(contexts, Services, table, Counters);
+        var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount);
+        _worker = new PacketWorker(contexts, Services, table, Counters, _settings.Options);
         _thread = new Thread(Run) { IsBackground = true, Name = "lvsd-worker-0", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
         DirectorLog.Started(_logger, _settings.Interfaces.Count, _settings.ConnectionTableSize);

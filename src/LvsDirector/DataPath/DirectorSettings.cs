@@ -1,3 +1,5 @@
+using LvsDirector.Connections;
+
 namespace LvsDirector.DataPath;
 
 /// <summary>Start-up settings of the data path; the host fills them from the config file or flags.</summary>
@@ -6,7 +8,7 @@ public sealed record DirectorSettings
     /// <summary>Interfaces lvsd captures on; the first one announces VIPs that name no interface and fit no subnet.</summary>
     public required IReadOnlyList<string> Interfaces { get; init; }
 
-    /// <summary>Connection entries preallocated per worker.</summary>
+    /// <summary>Connection entries preallocated per worker (persistence templates included).</summary>
     public int ConnectionTableSize { get; init; } = 1 << 20;
 
     /// <summary>How long a resolved neighbour (ARP) entry stays valid.</summary>
@@ -14,4 +16,10 @@ public sealed record DirectorSettings
 
     /// <summary>Turn off GRO/LRO/TSO/GSO on captured interfaces at start, as the kernel does for forwarding.</summary>
     public bool DisableOffloads { get; init; } = true;
+
+    /// <summary>Connection timeouts at start; ipvsadm --set changes tcp, tcpfin and udp at run time.</summary>
+    public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
+
+    /// <summary>sloppy_tcp, expire_nodest_conn, expire_quiescent_template and the one-packet reply window.</summary>
+    public PacketWorkerOptions Options { get; init; } = PacketWorkerOptions.Default;
 }

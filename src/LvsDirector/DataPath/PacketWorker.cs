@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using LvsDirector.Connections;
 using LvsDirector.Io;
@@ -11,6 +12,12 @@ namespace LvsDirector.DataPath;
 /// The per-worker loop body: classify each frame, find or create its connection, schedule, rewrite and
 /// transmit. Owns its connection table and ARP caches, so nothing here takes a lock per packet.
 /// </summary>
+/// <remarks>
+/// Scheduling follows IPVS's ip_vs_schedule and ip_vs_sched_persist: a persistent service first looks for the client
+/// network's template and reuses its real server, otherwise schedules and creates one; a one-packet (--ops) UDP
+/// service schedules every datagram and keeps only a short reply entry. The control plane reaches the worker's
+/// private state only through <see cref="Post"/>: actions run on the worker thread between batches.
+/// </remarks>
 public sealed class PacketWorker : IFrameSink
 {
     private const int ScratchSize = 256 * 1024;
@@ -23,6 +30,8 @@ public sealed class PacketWorker : IFrameSink
     private readonly ServiceTable _services;
     private readonly ConnectionTable _connections;
     private readonly DataPathCounters _counters;
+    private readonly PacketWorkerOptions _options;
+    private readonly ConcurrentQueue<Action<PacketWorker>> _commands = new();
 
     // Per connection: where replies go. The client (or its router) is answered at the MAC and on the
     // link its first frame came from, so NAT needs no routing table on the client side.
@@ -40,12 +49,13 @@ public sealed class PacketWorker : IFrameSink
     private long _nextHeartbeatMs;
     private long _seenVersion = -1;
 
-    internal PacketWorker(LinkContext[] links, ServiceTable services, ConnectionTable connections, DataPathCounters counters)
+    internal PacketWorker(LinkContext[] links, ServiceTable services, ConnectionTable connections, DataPathCounters counters, PacketWorkerOptions? options = null)
     {
         _links = links;
         _services = services;
         _connections = connections;
         _counters = counters;
+        _options = options ?? PacketWorkerOptions.Default;
         _clientMac = new ulong[connections.Capacity];
         _clientLink = new byte[connections.Capacity];
         _serverLink = new byte[connections.Capacity];
@@ -54,6 +64,15 @@ public sealed class PacketWorker : IFrameSink
     public DataPathCounters Counters => _counters;
 
     public ConnectionTable Connections => _connections;
+
+    public PacketWorkerOptions Options => _options;
+
+    /// <summary>Bytes per connection slot of this worker's data path: <see cref="ConnectionTable.BytesPerEntry"/> plus its parallel arrays.</summary>
+    public static int ParallelBytesPerEntry => sizeof(ulong) + sizeof(byte) + sizeof(byte);
+
+    /// <summary>Bytes the connection table and this worker's per-connection arrays hold (array headers aside).</summary>
+    public long ConnectionMemoryBytes =>
+        _connections.AllocatedBytes + ((long)_clientMac.Length * sizeof(ulong)) + _clientLink.Length + _serverLink.Length;
 
     /// <summary>Current worker time in milliseconds; set by the loop before each poll.</summary>
     public long NowMs
@@ -83,9 +102,24 @@ public sealed class PacketWorker : IFrameSink
     /// <summary>Selects the link whose frames the next <see cref="OnFrame"/> calls belong to (for tests and custom loops).</summary>
     public void SetCurrentLink(int index) => _currentLink = index;
 
-    /// <summary>Runs the heartbeat when due: expiry, ARP probes, VIP announcements.</summary>
+    /// <summary>
+    /// Queues an action to run on the worker thread (from <see cref="MaybeHeartbeat"/>), the only safe way for another
+    /// thread to touch the connection table. Not for the hot path: a closure allocates.
+    /// </summary>
+    public void Post(Action<PacketWorker> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        _commands.Enqueue(action);
+    }
+
+    /// <summary>Runs queued commands, then the heartbeat when due: expiry, ARP probes, VIP announcements.</summary>
     public void MaybeHeartbeat()
     {
+        while (_commands.TryDequeue(out var command))
+        {
+            command(this);
+        }
+
         if (_nowMs >= _nextHeartbeatMs)
         {
             _nextHeartbeatMs = _nowMs + HeartbeatMs;
@@ -181,7 +215,7 @@ public sealed class PacketWorker : IFrameSink
         }
 
         var snapshot = _services.Current;
-        if (!snapshot.TryFind(info.Protocol, info.DestinationAddress, info.DestinationPort, out var service))
+        if (!snapshot.TryFindForPacket(info.Protocol, info.DestinationAddress, info.DestinationPort, out var service))
         {
             if (snapshot.IsVirtualAddress(info.DestinationAddress))
             {
@@ -195,17 +229,44 @@ public sealed class PacketWorker : IFrameSink
             return;
         }
 
-        if (info.Protocol == IpProtocol.Tcp && !IsPlainSyn(info.TcpFlags))
+        if (info.Protocol == IpProtocol.Tcp && !MayStartConnection(info.TcpFlags))
         {
             _counters.TcpNotSyn++;
             return;
         }
 
-        var input = new ScheduleInput(info.SourceAddress, info.DestinationAddress, info.SourcePort, info.DestinationPort, info.Protocol);
-        if (service.Scheduler.Schedule(in input) is not RealServer server)
+        var persistence = service.Persistence;
+        var template = -1;
+        RealServer server;
+        ushort realPort;
+        if (persistence is not null)
         {
-            _counters.NoDestination++;
-            return;
+            if (!SchedulePersistent(service, persistence, ref info, out server, out template))
+            {
+                return;
+            }
+
+            // ip_vs_sched_persist: the packet's port, mapped to the server's own port only on the service port.
+            realPort = info.DestinationPort == service.Port && server.Port != 0 ? server.Port : info.DestinationPort;
+        }
+        else
+        {
+            if (!service.IsFwmark && service.Port != info.DestinationPort)
+            {
+                // A port-zero service without persistence (IPVS refuses to schedule it too).
+                _counters.NoService++;
+                return;
+            }
+
+            var input = new ScheduleInput(info.SourceAddress, info.DestinationAddress, info.SourcePort, info.DestinationPort, info.Protocol);
+            if (service.Scheduler.Schedule(in input) is not RealServer scheduled)
+            {
+                _counters.NoDestination++;
+                return;
+            }
+
+            server = scheduled;
+            realPort = server.Port != 0 ? server.Port : info.DestinationPort;
         }
 
         var serverLink = LinkFor(server.Address);
@@ -215,8 +276,18 @@ public sealed class PacketWorker : IFrameSink
             return;
         }
 
-        index = _connections.Add(info.Protocol, info.SourceAddress, info.SourcePort, info.DestinationAddress, info.DestinationPort,
-            server.Address, server.Port, server, inputOnly: server.Method != ForwardingMethod.Masquerade, _nowMs);
+        if (service.OnePacket && info.Protocol == IpProtocol.Udp)
+        {
+            index = _connections.AddOnePacket(info.Protocol, info.SourceAddress, info.SourcePort, info.DestinationAddress, info.DestinationPort,
+                server.Address, realPort, server, _options.OnePacketReplySeconds, _nowMs);
+            _counters.OnePacketScheduled++;
+        }
+        else
+        {
+            index = _connections.Add(info.Protocol, info.SourceAddress, info.SourcePort, info.DestinationAddress, info.DestinationPort,
+                server.Address, realPort, server, inputOnly: server.Method != ForwardingMethod.Masquerade, _nowMs, template);
+        }
+
         if (index < 0)
         {
             _counters.ConnectionTableFull++;
@@ -231,6 +302,82 @@ public sealed class PacketWorker : IFrameSink
         ForwardInbound(frame, flags, ref info, index);
     }
 
+    // ip_vs_sched_persist: the template key is (protocol, client network, 0, VIP, service port) for a normal service,
+    // (protocol, client network, 0, VIP, 0) for a port-zero one and (IP, client network, 0, mark, 0) for a firewall
+    // mark. An existing usable template decides the real server (thresholds are not consulted, as in IPVS) and has
+    // its timer restarted; otherwise the scheduler picks one and a template is created.
+    private bool SchedulePersistent(VirtualService service, PersistenceSettings persistence, ref FrameInfo info, out RealServer server, out int template)
+    {
+        var clientNetwork = info.SourceAddress & persistence.Netmask;
+        byte protocol;
+        uint virtualAddress;
+        ushort virtualPort;
+        var onServicePort = !service.IsFwmark && service.Port != 0;
+        if (service.IsFwmark)
+        {
+            protocol = 0;
+            virtualAddress = service.Fwmark;
+            virtualPort = 0;
+        }
+        else
+        {
+            protocol = info.Protocol;
+            virtualAddress = info.DestinationAddress;
+            virtualPort = onServicePort ? info.DestinationPort : (ushort)0;
+        }
+
+        template = _connections.FindTemplate(protocol, clientNetwork, virtualAddress, virtualPort);
+        if (template >= 0)
+        {
+            if (_connections.GetDestination(template) is RealServer bound && IsTemplateUsable(bound))
+            {
+                server = bound;
+                _connections.TouchTemplate(template, _nowMs);
+                return true;
+            }
+
+            _connections.InvalidateTemplate(template);
+            _counters.TemplatesExpired++;
+            template = -1;
+        }
+
+        var input = new ScheduleInput(info.SourceAddress, info.DestinationAddress, info.SourcePort, info.DestinationPort, info.Protocol);
+        if (service.Scheduler.Schedule(in input) is not RealServer scheduled)
+        {
+            _counters.NoDestination++;
+            server = null!;
+            return false;
+        }
+
+        server = scheduled;
+        if (LinkFor(server.Address) < 0)
+        {
+            _counters.NoRoute++;
+            return false;
+        }
+
+        template = _connections.AddTemplate(protocol, clientNetwork, virtualAddress, virtualPort,
+            server.Address, onServicePort ? server.Port : (ushort)0, server, persistence.TimeoutSeconds, _nowMs);
+        if (template < 0)
+        {
+            _counters.ConnectionTableFull++;
+            return false;
+        }
+
+        _counters.TemplatesCreated++;
+        return true;
+    }
+
+    // ip_vs_check_template: the destination must still be in its service, and with expire_quiescent_template not
+    // quiesced.
+    private bool IsTemplateUsable(RealServer server) =>
+        !server.IsRemoved && !(_options.ExpireQuiescentTemplate && server.Weight == 0);
+
+    // tcp_conn_schedule: a SYN starts a connection, or with sloppy_tcp any segment but a RST.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool MayStartConnection(byte tcpFlags) =>
+        _options.SloppyTcp ? (tcpFlags & TcpFlags.Rst) == 0 : IsPlainSyn(tcpFlags);
+
     private void ForwardInbound(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
     {
         if (_connections.GetDestination(index) is not RealServer server)
@@ -241,8 +388,15 @@ public sealed class PacketWorker : IFrameSink
 
         if (server.IsRemoved)
         {
-            // IPVS drops packets of a connection whose destination was deleted (expire_nodest_conn=0).
+            // IPVS drops packets of a connection whose destination was deleted; with expire_nodest_conn the entry
+            // goes too, so the client's next attempt is scheduled afresh.
             _counters.DestinationRemoved++;
+            if (_options.ExpireNodestConn)
+            {
+                _connections.Remove(index);
+                _counters.NoDestinationExpired++;
+            }
+
             return;
         }
 
@@ -456,7 +610,11 @@ public sealed class PacketWorker : IFrameSink
 
         foreach (var service in snapshot.Services)
         {
-            announced[AnnouncingLink(service)].Add(service.Address);
+            foreach (var address in snapshot.AddressesOf(service))
+            {
+                announced[AnnouncingLink(service, address)].Add(address);
+            }
+
             foreach (var server in service.Servers)
             {
                 var l = LinkFor(server.Address);
@@ -481,7 +639,7 @@ public sealed class PacketWorker : IFrameSink
         }
     }
 
-    private int AnnouncingLink(VirtualService service)
+    private int AnnouncingLink(VirtualService service, uint address)
     {
         if (service.Interface is { } name)
         {
@@ -496,7 +654,7 @@ public sealed class PacketWorker : IFrameSink
 
         for (var i = 0; i < _links.Length; i++)
         {
-            if (_links[i].IsOnLink(service.Address))
+            if (_links[i].IsOnLink(address))
             {
                 return i;
             }

@@ -1,4 +1,5 @@
 using System.Net;
+using LvsDirector.Connections;
 using LvsDirector.Scheduling;
 
 namespace LvsDirector.Services;
@@ -7,10 +8,19 @@ namespace LvsDirector.Services;
 /// A real server of one virtual service. The object outlives its removal from the service while
 /// connections still point at it, as IPVS keeps deleted destinations in its trash.
 /// </summary>
-public sealed class RealServer : SchedulerDestination
+/// <remarks>
+/// Connection thresholds follow IPVS (ip_vs_bind_dest, ip_vs_unbind_dest, __ip_vs_update_dest): the destination is
+/// flagged overloaded once active + inactive connections reach the upper threshold after a bind, and the flag is
+/// cleared after an unbind when they drop below the lower threshold, or below 3/4 of the upper one when no lower
+/// threshold is set. Templates count as persistent connections, not in that total.
+/// </remarks>
+public sealed class RealServer : SchedulerDestination, IConnectionBindingObserver
 {
     private int _method;
     private int _removed;
+    private int _persistentConnections;
+    private uint _upperThreshold;
+    private uint _lowerThreshold;
 
     internal RealServer(VirtualService service, IPAddress address, uint address4, ushort port, int weight, ForwardingMethod method)
         : base(address4, port, weight)
@@ -37,5 +47,71 @@ public sealed class RealServer : SchedulerDestination
     {
         get => Volatile.Read(ref _removed) != 0;
         internal set => Volatile.Write(ref _removed, value ? 1 : 0);
+    }
+
+    /// <summary>Persistence templates bound here (ipvsadm --persistent-conn).</summary>
+    public int PersistentConnections => Volatile.Read(ref _persistentConnections);
+
+    /// <summary>ipvsadm -x; 0 for none.</summary>
+    public uint UpperThreshold => Volatile.Read(ref _upperThreshold);
+
+    /// <summary>ipvsadm -y; 0 for none.</summary>
+    public uint LowerThreshold => Volatile.Read(ref _lowerThreshold);
+
+    private long TotalConnections => (long)ActiveConnections + InactiveConnections;
+
+    void IConnectionBindingObserver.OnBound(bool isTemplate)
+    {
+        if (isTemplate)
+        {
+            Interlocked.Increment(ref _persistentConnections);
+        }
+
+        var upper = UpperThreshold;
+        if (upper != 0 && TotalConnections >= upper)
+        {
+            IsOverloaded = true;
+        }
+    }
+
+    void IConnectionBindingObserver.OnUnbound(bool isTemplate)
+    {
+        if (isTemplate)
+        {
+            Interlocked.Decrement(ref _persistentConnections);
+        }
+
+        var lower = LowerThreshold;
+        var upper = UpperThreshold;
+        if (lower != 0)
+        {
+            if (TotalConnections < lower)
+            {
+                IsOverloaded = false;
+            }
+        }
+        else if (upper != 0)
+        {
+            if (TotalConnections * 4 < upper * 3L)
+            {
+                IsOverloaded = false;
+            }
+        }
+        else
+        {
+            IsOverloaded = false;
+        }
+    }
+
+    /// <summary>__ip_vs_update_dest: a removed or raised upper threshold clears the overload flag at once.</summary>
+    internal void SetThresholds(uint upper, uint lower)
+    {
+        if (upper == 0 || upper > UpperThreshold)
+        {
+            IsOverloaded = false;
+        }
+
+        Volatile.Write(ref _upperThreshold, upper);
+        Volatile.Write(ref _lowerThreshold, lower);
     }
 }

@@ -3,4 +3,15 @@ using System.Net;
 namespace LvsDirector.Services;
 
 /// <summary>What an operator asks for with ipvsadm -a/-e or a config file real server entry.</summary>
-public sealed record RealServerSpec(IPAddress Address, ushort Port, int Weight, ForwardingMethod Method);
+/// <param name="Address">Real server address.</param>
+/// <param name="Port">Real server port; 0 (firewall-mark and port-zero services only) keeps the packet's port.</param>
+/// <param name="Weight">0..65535; 0 quiesces.</param>
+/// <param name="Method">Forwarding method.</param>
+public sealed record RealServerSpec(IPAddress Address, ushort Port, int Weight, ForwardingMethod Method)
+{
+    /// <summary>ipvsadm -x: no new connections once this many are bound (active + inactive); 0 for no limit.</summary>
+    public uint UpperThreshold { get; init; }
+
+    /// <summary>ipvsadm -y: new connections again below this many; 0 means below 3/4 of the upper threshold.</summary>
+    public uint LowerThreshold { get; init; }
+}

@@ -15,10 +15,14 @@ public sealed class ServiceTable
     /// <summary>ipvsadm accepts weights 0..65535 (IPVS itself takes up to INT_MAX).</summary>
     public const int MaxWeight = 65535;
 
+    /// <summary>Largest persistence timeout, INT_MAX / HZ with HZ = 1000 as the kernel bounds it.</summary>
+    public const uint MaxTimeoutSeconds = int.MaxValue / 1000;
+
     private readonly Lock _gate = new();
     private readonly List<VirtualService> _services = [];
     private readonly ILogger _logger;
     private ServiceTableSnapshot _current = ServiceTableSnapshot.Empty;
+    private FirewallMarkClassifier _marks = FirewallMarkClassifier.Empty;
 
     public ServiceTable(ILogger<ServiceTable>? logger = null)
     {
@@ -38,15 +42,22 @@ public sealed class ServiceTable
         ServiceTableError.NoSuchDestination => "No such destination",
         ServiceTableError.UnknownScheduler => "Scheduler not found",
         ServiceTableError.InvalidArgument => "Invalid argument",
+        ServiceTableError.ZeroPortNotPersistent => "Zero port specified for non-persistent service",
+        ServiceTableError.ThresholdRange => "Lower threshold is higher than upper threshold",
         _ => error.ToString(),
     };
 
     public ServiceTableError AddService(VirtualServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!TryValidateKey(spec.Key, out var address))
+        if (!TryValidateKey(spec.Key, out var address) || !TryValidateOptions(spec, out var persistence))
         {
             return ServiceTableError.InvalidArgument;
+        }
+
+        if (!spec.Key.IsFwmark && spec.Key.Port == 0 && persistence is null)
+        {
+            return ServiceTableError.ZeroPortNotPersistent;
         }
 
         if (!SchedulerRegistry.TryCreate(spec.Scheduler, out var scheduler))
@@ -62,17 +73,27 @@ public sealed class ServiceTable
             }
 
             scheduler.Update([]);
-            _services.Add(new VirtualService(spec.Key, address, scheduler, spec.Interface));
+            _services.Add(new VirtualService(spec.Key, address, scheduler, spec.Interface) { Persistence = persistence, OnePacket = spec.OnePacket });
             PublishLocked();
         }
 
-        ServiceTableLog.ServiceAdded(_logger, spec.Key.Protocol, spec.Key.Address, spec.Key.Port, spec.Scheduler);
+        ServiceTableLog.ServiceAdded(_logger, spec.Key, spec.Scheduler, persistence, spec.OnePacket);
         return ServiceTableError.None;
     }
 
     public ServiceTableError EditService(VirtualServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (!TryValidateOptions(spec, out var persistence))
+        {
+            return ServiceTableError.InvalidArgument;
+        }
+
+        if (!spec.Key.IsFwmark && spec.Key.Port == 0 && persistence is null)
+        {
+            return ServiceTableError.ZeroPortNotPersistent;
+        }
+
         lock (_gate)
         {
             var service = FindLocked(spec.Key);
@@ -92,11 +113,14 @@ public sealed class ServiceTable
                 service.Scheduler = scheduler;
             }
 
+            // ipvsadm -E replaces every attribute, as the kernel's ip_vs_edit_service does.
             service.Interface = spec.Interface ?? service.Interface;
+            service.Persistence = persistence;
+            service.OnePacket = spec.OnePacket;
             PublishLocked();
         }
 
-        ServiceTableLog.ServiceEdited(_logger, spec.Key.Protocol, spec.Key.Address, spec.Key.Port, spec.Scheduler);
+        ServiceTableLog.ServiceEdited(_logger, spec.Key, spec.Scheduler, persistence, spec.OnePacket);
         return ServiceTableError.None;
     }
 
@@ -119,7 +143,7 @@ public sealed class ServiceTable
             PublishLocked();
         }
 
-        ServiceTableLog.ServiceDeleted(_logger, key.Protocol, key.Address, key.Port);
+        ServiceTableLog.ServiceDeleted(_logger, key);
         return ServiceTableError.None;
     }
 
@@ -131,12 +155,22 @@ public sealed class ServiceTable
             return ServiceTableError.InvalidArgument;
         }
 
+        if (server.LowerThreshold > server.UpperThreshold)
+        {
+            return ServiceTableError.ThresholdRange;
+        }
+
         lock (_gate)
         {
             var svc = FindLocked(service);
             if (svc is null)
             {
                 return ServiceTableError.NoSuchService;
+            }
+
+            if (server.Port == 0 && !svc.IsFwmark && svc.Port != 0)
+            {
+                return ServiceTableError.InvalidArgument;
             }
 
             var servers = svc.ServerArray;
@@ -146,13 +180,14 @@ public sealed class ServiceTable
             }
 
             var added = new RealServer(svc, server.Address, address, server.Port, server.Weight, server.Method);
+            added.SetThresholds(server.UpperThreshold, server.LowerThreshold);
             RealServer[] updated = [.. servers, added];
             svc.Scheduler.Update(updated);
             svc.ServerArray = updated;
             PublishLocked();
         }
 
-        ServiceTableLog.RealServerAdded(_logger, service.Protocol, service.Address, service.Port, server.Address, server.Port, server.Method, server.Weight);
+        ServiceTableLog.RealServerAdded(_logger, service, server.Address, server.Port, server.Method, server.Weight);
         return ServiceTableError.None;
     }
 
@@ -162,6 +197,11 @@ public sealed class ServiceTable
         if (!TryValidateServer(server, out var address))
         {
             return ServiceTableError.InvalidArgument;
+        }
+
+        if (server.LowerThreshold > server.UpperThreshold)
+        {
+            return ServiceTableError.ThresholdRange;
         }
 
         lock (_gate)
@@ -181,17 +221,18 @@ public sealed class ServiceTable
 
             servers[index].Weight = server.Weight;
             servers[index].Method = server.Method;
+            servers[index].SetThresholds(server.UpperThreshold, server.LowerThreshold);
             svc.Scheduler.Update(servers);
             PublishLocked();
         }
 
         if (server.Weight == 0)
         {
-            ServiceTableLog.RealServerQuiesced(_logger, service.Protocol, service.Address, service.Port, server.Address, server.Port);
+            ServiceTableLog.RealServerQuiesced(_logger, service, server.Address, server.Port);
         }
         else
         {
-            ServiceTableLog.RealServerEdited(_logger, service.Protocol, service.Address, service.Port, server.Address, server.Port, server.Method, server.Weight);
+            ServiceTableLog.RealServerEdited(_logger, service, server.Address, server.Port, server.Method, server.Weight);
         }
 
         return ServiceTableError.None;
@@ -229,7 +270,7 @@ public sealed class ServiceTable
             PublishLocked();
         }
 
-        ServiceTableLog.RealServerDeleted(_logger, service.Protocol, service.Address, service.Port, address, port);
+        ServiceTableLog.RealServerDeleted(_logger, service, address, port);
         return ServiceTableError.None;
     }
 
@@ -247,6 +288,23 @@ public sealed class ServiceTable
         }
 
         ServiceTableLog.Cleared(_logger);
+    }
+
+    /// <summary>
+    /// Replaces the firewall-mark rules (config file only: ipvsadm leaves marking to iptables). Rules apply in order,
+    /// first match wins; frames are only classified while a firewall-mark service exists.
+    /// </summary>
+    public void SetFirewallMarks(IReadOnlyList<FirewallMarkRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var classifier = new FirewallMarkClassifier([.. rules]);
+        lock (_gate)
+        {
+            _marks = classifier;
+            PublishLocked();
+        }
+
+        ServiceTableLog.MarksSet(_logger, rules.Count);
     }
 
     /// <summary>ipvsadm -Z: zeroes the counters of every service and real server.</summary>
@@ -272,7 +330,12 @@ public sealed class ServiceTable
     private static bool TryValidateKey(ServiceKey key, out uint address)
     {
         address = 0;
-        if (key.Address is null || key.Address.AddressFamily != AddressFamily.InterNetwork || key.Port == 0)
+        if (key.IsFwmark)
+        {
+            return true;
+        }
+
+        if (key.Address is null || key.Address.AddressFamily != AddressFamily.InterNetwork)
         {
             return false;
         }
@@ -281,13 +344,44 @@ public sealed class ServiceTable
         return key.Protocol is ServiceProtocol.Tcp or ServiceProtocol.Udp;
     }
 
+    private static bool TryValidateOptions(VirtualServiceSpec spec, out PersistenceSettings? persistence)
+    {
+        persistence = null;
+        var mask = PersistenceSettings.HostMask;
+        if (spec.PersistenceNetmask is { } netmask)
+        {
+            if (netmask.AddressFamily != AddressFamily.InterNetwork)
+            {
+                return false;
+            }
+
+            mask = ToHostOrder(netmask);
+        }
+
+        if (spec.PersistenceTimeoutSeconds is { } timeout)
+        {
+            // The kernel keeps the timeout in jiffies of an int: at most INT_MAX / HZ seconds.
+            if (timeout is 0 or > MaxTimeoutSeconds)
+            {
+                return false;
+            }
+
+            persistence = new PersistenceSettings(timeout, mask);
+        }
+
+        return true;
+    }
+
+    internal static string Ipv4Text(uint address) =>
+        $"{address >> 24}.{(address >> 16) & 0xFF}.{(address >> 8) & 0xFF}.{address & 0xFF}";
+
     // Only NAT is forwarded so far (DR and TUN are roadmap step 3); refusing here keeps any other caller
     // from getting NAT under another name.
     private static bool TryValidateServer(RealServerSpec server, out uint address)
     {
         address = 0;
         if (server.Address is null || server.Address.AddressFamily != AddressFamily.InterNetwork
-            || server.Weight is < 0 or > MaxWeight || server.Port == 0
+            || server.Weight is < 0 or > MaxWeight
             || server.Method != ForwardingMethod.Masquerade)
         {
             return false;
@@ -314,7 +408,7 @@ public sealed class ServiceTable
     {
         foreach (var service in _services)
         {
-            if (service.Key.Protocol == key.Protocol && service.Key.Port == key.Port && service.Key.Address.Equals(key.Address))
+            if (SameService(service.Key, key))
             {
                 return service;
             }
@@ -323,6 +417,12 @@ public sealed class ServiceTable
         return null;
     }
 
+    /// <summary>Whether two keys name one service: the same mark, or the same protocol, address and port.</summary>
+    public static bool SameService(ServiceKey a, ServiceKey b) =>
+        a.IsFwmark || b.IsFwmark
+            ? a.Fwmark == b.Fwmark
+            : a.Protocol == b.Protocol && a.Port == b.Port && Equals(a.Address, b.Address);
+
     private void PublishLocked() =>
-        Volatile.Write(ref _current, new ServiceTableSnapshot(_current.Version + 1, [.. _services]));
+        Volatile.Write(ref _current, new ServiceTableSnapshot(_current.Version + 1, [.. _services], _marks));
 }

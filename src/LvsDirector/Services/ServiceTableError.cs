@@ -10,4 +10,10 @@ public enum ServiceTableError
     NoSuchDestination,
     UnknownScheduler,
     InvalidArgument,
+
+    /// <summary>Port 0 on a service that is not persistent (IPVS schedules port-zero services only with persistence).</summary>
+    ZeroPortNotPersistent,
+
+    /// <summary>-y above -x (IPVS answers ERANGE).</summary>
+    ThresholdRange,
 }

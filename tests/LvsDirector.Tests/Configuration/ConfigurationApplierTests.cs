@@ -20,12 +20,12 @@ public class ConfigurationApplierTests
             interface: eth1
             real_servers:
               - { address: 198.18.1.11, port: 8080, weight: 2, method: masq }
-              - { address: 198.18.1.12 }
+              - { address: 198.18.1.12, method: masq }
           - protocol: udp
             address: 198.18.0.53
             port: 53
             real_servers:
-              - { address: 198.18.1.21 }
+              - { address: 198.18.1.21, method: masq }
         """,
         "apply.yaml").Configuration!;
 
@@ -66,9 +66,9 @@ public class ConfigurationApplierTests
             [
                 "A 198.18.0.10:80 rr eth1",
                 "a 80 198.18.1.11:8080 w2 Masquerade",
-                "a 80 198.18.1.12:80 w1 DirectRouting",
+                "a 80 198.18.1.12:80 w1 Masquerade",
                 "A 198.18.0.53:53 wlc ",
-                "a 53 198.18.1.21:53 w1 DirectRouting",
+                "a 53 198.18.1.21:53 w1 Masquerade",
             ],
             calls);
     }

@@ -21,7 +21,17 @@ public class ConfigurationLoaderTests
         Assert.Equal(1048576, config.Connections.TableSize);
         Assert.Equal(TimeSpan.FromSeconds(60), config.Neighbors.ArpTimeout);
         Assert.True(config.Offloads.Disable);
-        Assert.Equal(3, config.Services.Count);
+        Assert.Equal(4, config.Services.Count);
+        Assert.Equal(TimeSpan.FromSeconds(900), config.Connections.TcpTimeout);
+
+        var shop = config.Services[3];
+        Assert.Equal(ServiceKey.ForFwmark(1), shop.Key);
+        Assert.Equal(TimeSpan.FromMinutes(30), shop.Persistence!.Timeout);
+        Assert.All(shop.RealServers, s => Assert.Equal(0, s.Port));
+        Assert.Equal(2000u, shop.RealServers[0].UpperThreshold);
+        var rule = Assert.Single(config.FirewallMarks);
+        Assert.Equal([new PortRange(80, 80), new PortRange(443, 443)], rule.Ports);
+        Assert.True(config.Services[2].OnePacket);
 
         var http = config.Services[0];
         Assert.Equal(new ServiceKey(ServiceProtocol.Tcp, IPAddress.Parse("198.18.0.10"), 80), http.Key);
@@ -54,6 +64,7 @@ public class ConfigurationLoaderTests
                 port: 80
                 real_servers:
                   - address: 198.18.1.11
+                    method: masq
             """,
             "min.yaml");
 
@@ -70,7 +81,7 @@ public class ConfigurationLoaderTests
         Assert.Equal("wlc", service.Scheduler);
         Assert.Null(service.Persistence);
         var server = Assert.Single(service.RealServers);
-        Assert.Equal(new RealServerConfiguration(IPAddress.Parse("198.18.1.11"), 80, 1, ForwardingMethod.DirectRouting), server);
+        Assert.Equal(new RealServerConfiguration(IPAddress.Parse("198.18.1.11"), 80, 1, ForwardingMethod.Masquerade), server);
     }
 
     [Fact]
@@ -105,8 +116,8 @@ public class ConfigurationLoaderTests
                   timeout: 600
                   netmask: 255.255.255.0
                 real_servers:
-                  - { address: 198.19.1.1, port: 5353, weight: 65535, method: tunnel }
-                  - { address: 198.19.1.1, port: 5354, weight: 0, method: route }
+                  - { address: 198.19.1.1, port: 5353, weight: 65535, method: masq }
+                  - { address: 198.19.1.1, port: 5354, weight: 0, method: MASQ }
             """,
             "all.yaml");
 
@@ -127,9 +138,9 @@ public class ConfigurationLoaderTests
         Assert.Equal("eth1", service.Interface);
         Assert.Equal(TimeSpan.FromSeconds(600), service.Persistence!.Timeout);
         Assert.Equal(IPAddress.Parse("255.255.255.0"), service.Persistence.Netmask);
-        Assert.Equal(ForwardingMethod.Tunnel, service.RealServers[0].Method);
+        Assert.Equal(ForwardingMethod.Masquerade, service.RealServers[0].Method);
         Assert.Equal(65535, service.RealServers[0].Weight);
-        Assert.Equal(ForwardingMethod.DirectRouting, service.RealServers[1].Method);
+        Assert.Equal(ForwardingMethod.Masquerade, service.RealServers[1].Method);
     }
 
     [Fact]
@@ -172,7 +183,9 @@ public class ConfigurationLoaderTests
                 (5, 10, "logging.level"),
                 (7, 12, "offloads.disable"),
                 (10, 14, "services[0].address"),
+                (13, 9, "services[0].real_servers[0].method"),
                 (14, 17, "services[0].real_servers[0].weight"),
+                (15, 9, "services[0].real_servers[1].method"),
                 (16, 9, "services[0].real_servers[1].wieght"),
                 (20, 5, "services[2]"),
                 (23, 1, "colour"),
@@ -181,9 +194,9 @@ public class ConfigurationLoaderTests
         Assert.All(result.Errors, e => Assert.Equal("lvsd.yaml", e.File));
         Assert.Equal(
             "lvsd.yaml:14:17: services[0].real_servers[0].weight: must be between 0 and 65535",
-            result.Errors[4].ToString());
-        Assert.Contains("did you mean 'weight'", result.Errors[5].Message, StringComparison.Ordinal);
-        Assert.Contains("services[1]", result.Errors[6].Message, StringComparison.Ordinal);
+            result.Errors[5].ToString());
+        Assert.Contains("did you mean 'weight'", result.Errors[7].Message, StringComparison.Ordinal);
+        Assert.Contains("services[1]", result.Errors[8].Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -196,7 +209,7 @@ public class ConfigurationLoaderTests
     [InlineData("interfaces: [eth0]\nsocket: /run/a.sock\n", 2, 9, "socket", "must be a mapping")]
     [InlineData("interfaces: [eth0]\nconnections:\n  table_size: lots\n", 3, 15, "connections.table_size", "not an integer")]
     [InlineData("interfaces: [eth0]\nconnections:\n  table_size: '4096'\n", 3, 15, "connections.table_size", "quoted")]
-    [InlineData("interfaces: [eth0]\nconnections:\n  table_size: 16\n", 3, 15, "connections.table_size", "between 256 and 67108864")]
+    [InlineData("interfaces: [eth0]\nconnections:\n  table_size: 16\n", 3, 15, "connections.table_size", "between 256 and 16777216")]
     [InlineData("interfaces: [eth0]\noffloads:\n  disable: 1\n", 3, 12, "offloads.disable", "true or false")]
     [InlineData("interfaces: [eth0]\nneighbors:\n  arp_timeout: 0\n", 3, 16, "neighbors.arp_timeout", "between 1s and 86400s")]
     [InlineData("interfaces: [eth0]\nneighbors:\n  arp_timeout: 1d\n", 3, 16, "neighbors.arp_timeout", "must be a duration")]
@@ -216,16 +229,16 @@ public class ConfigurationLoaderTests
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: '2001:db8::10', port: 80}\n", 3, 30, "services[0].address", "IPv6")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 224.0.0.1, port: 80}\n", 3, 30, "services[0].address", "not a unicast")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 0}\n", 3, 48, "services[0].port", "port 0")]
-    [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 65536}\n", 3, 48, "services[0].port", "between 1 and 65535")]
+    [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 65536}\n", 3, 48, "services[0].port", "between 0 and 65535")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 80, scheduler: fifo}\n", 3, 63, "services[0].scheduler", "unknown scheduler")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 80, interface: eth1}\n", 3, 63, "services[0].interface", "not one of the interfaces")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 80, persistence: {netmask: 255.0.255.0}}\n", 3, 75, "services[0].persistence.netmask", "contiguous")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 80}\n  - {protocol: tcp, address: 198.18.0.1, port: 80}\n", 4, 5, "services[1]", "duplicate of services[0]")]
     // Real servers.
-    [InlineData("interfaces: [eth0]\nservices:\n  - protocol: tcp\n    address: 198.18.0.1\n    port: 80\n    real_servers:\n      - {port: 80}\n", 7, 9, "services[0].real_servers[0].address", "is required")]
-    [InlineData("interfaces: [eth0]\nservices:\n  - protocol: tcp\n    address: 198.18.0.1\n    port: 80\n    real_servers:\n      - {address: 198.18.1.1, weight: -1}\n", 7, 39, "services[0].real_servers[0].weight", "between 0 and 65535")]
+    [InlineData("interfaces: [eth0]\nservices:\n  - protocol: tcp\n    address: 198.18.0.1\n    port: 80\n    real_servers:\n      - {port: 80, method: masq}\n", 7, 9, "services[0].real_servers[0].address", "is required")]
+    [InlineData("interfaces: [eth0]\nservices:\n  - protocol: tcp\n    address: 198.18.0.1\n    port: 80\n    real_servers:\n      - {address: 198.18.1.1, weight: -1, method: masq}\n", 7, 39, "services[0].real_servers[0].weight", "between 0 and 65535")]
     [InlineData("interfaces: [eth0]\nservices:\n  - protocol: tcp\n    address: 198.18.0.1\n    port: 80\n    real_servers:\n      - {address: 198.18.1.1, method: dr}\n", 7, 39, "services[0].real_servers[0].method", "unknown method")]
-    [InlineData("interfaces: [eth0]\nservices:\n  - protocol: tcp\n    address: 198.18.0.1\n    port: 80\n    real_servers:\n      - {address: 198.18.1.1}\n      - {address: 198.18.1.1, port: 80}\n", 8, 9, "services[0].real_servers[1]", "duplicate of real_servers[0]")]
+    [InlineData("interfaces: [eth0]\nservices:\n  - protocol: tcp\n    address: 198.18.0.1\n    port: 80\n    real_servers:\n      - {address: 198.18.1.1, method: masq}\n      - {address: 198.18.1.1, port: 80, method: masq}\n", 8, 9, "services[0].real_servers[1]", "duplicate of real_servers[0]")]
     // Whole-file problems.
     [InlineData("", 1, 1, "interfaces", "empty")]
     [InlineData("interfaces: [eth0\n", 2, 1, "", "YAML syntax error")]

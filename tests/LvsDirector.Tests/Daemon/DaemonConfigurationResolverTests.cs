@@ -59,7 +59,7 @@ public class DaemonConfigurationResolverTests
         Assert.Equal(["eth0", "eth1", "eth2"], config.Interfaces.Select(i => i.Name));
         Assert.Equal("/run/t.sock", config.Socket.Path);
         Assert.Equal(LogLevel.Trace, config.Logging.Level);
-        Assert.Equal(3, config.Services.Count);
+        Assert.Equal(4, config.Services.Count);
     }
 
     [Fact]

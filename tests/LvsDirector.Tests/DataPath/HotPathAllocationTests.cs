@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Runtime.CompilerServices;
 using LvsDirector.Packets;
+using LvsDirector.Services;
 
 namespace LvsDirector.Tests.DataPath;
 
@@ -43,6 +45,42 @@ public class HotPathAllocationTests
         // The frames were really forwarded, not dropped early: SYN and data to servers, replies to the client.
         Assert.True(bed.Counters.ForwardedFrames - forwardedBefore >= NewConnections * 2);
         Assert.True(bed.Connections.Count >= NewConnections);
+    }
+
+    [Fact]
+    public void Firewall_mark_classification_and_persistence_allocate_nothing()
+    {
+        const int Connections = 200_000;
+        var bed = new NatTestBed(tableSize: Connections + 65_536, linkCapacity: 64, discardSent: true, defaultService: false);
+        bed.Services.SetFirewallMarks(
+        [
+            new FirewallMarkRule(9, FirewallMarkProtocol.Udp, IPAddress.Parse("198.18.0.100"), 32, [new(53, 53)]),
+            new FirewallMarkRule(1, FirewallMarkProtocol.Tcp, IPAddress.Parse("198.18.0.100"), 32, [new(80, 80), new(443, 443)]),
+        ]);
+        bed.AddService(new VirtualServiceSpec(ServiceKey.ForFwmark(1), "wrr") { PersistenceTimeoutSeconds = 300, PersistenceNetmask = IPAddress.Parse("255.255.255.0") }, 0);
+        bed.ResolveServers();
+        bed.ServerLink.DiscardSent = true;
+        bed.ClientLink.DiscardSent = true;
+
+        var syn = NatTestBed.Client().Tcp(1, 80, TcpFlags.Syn, []);
+        var data = NatTestBed.Client().Tcp(1, 80, TcpFlags.Ack | TcpFlags.Psh, new byte[64]);
+        var reply = NatTestBed.Server(0).Tcp(80, 1, TcpFlags.Ack, new byte[64]);
+        for (var round = 0; round < 3; round++)
+        {
+            Run(bed, syn, data, reply, clientBase: 0xC612_1000u + ((uint)round << 8), count: 10_000);
+            Thread.Sleep(250);
+        }
+
+        var templatesBefore = bed.Connections.TemplateCount;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var frames = Run(bed, syn, data, reply, clientBase: 0xC614_0000, count: Connections);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(frames >= 400_000, $"only {frames} frames pushed");
+        Assert.Equal(0, allocated);
+        // Clients share a template per /24: 1024 connections per client address, 256 addresses per template.
+        Assert.True(bed.Connections.TemplateCount > templatesBefore);
+        Assert.True(bed.Connections.Count >= Connections);
     }
 
     // Each connection: its SYN (scheduled and added), a data segment (found inbound), and — for a third of

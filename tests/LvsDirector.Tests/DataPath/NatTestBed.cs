@@ -22,7 +22,15 @@ internal sealed class NatTestBed
     public static readonly MacAddress ClientLinkMac = new(0x02_00_00_00_D0_01);
     public static readonly MacAddress ServerLinkMac = new(0x02_00_00_00_D1_01);
 
-    public NatTestBed(string scheduler = "rr", int[]? weights = null, int tableSize = 4096, int linkCapacity = 256, bool discardSent = false)
+    public NatTestBed(
+        string scheduler = "rr",
+        int[]? weights = null,
+        int tableSize = 4096,
+        int linkCapacity = 256,
+        bool discardSent = false,
+        PacketWorkerOptions? options = null,
+        ConnectionTimeouts? timeouts = null,
+        bool defaultService = true)
     {
         ClientLink = new InMemoryLink("eth0", ClientLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
         ServerLink = new InMemoryLink("eth1", ServerLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
@@ -33,8 +41,13 @@ internal sealed class NatTestBed
             new LinkContext(0, ClientLink, [(0xC612_0001u, 24)], new NeighborTable()),
             new LinkContext(1, ServerLink, [(0xC613_0001u, 24)], new NeighborTable()),
         ];
-        Connections = new ConnectionTable(tableSize, ConnectionTimeouts.Default, seed: 42);
-        Worker = new PacketWorker(links, Services, Connections, Counters);
+        Connections = new ConnectionTable(tableSize, timeouts ?? ConnectionTimeouts.Default, seed: 42);
+        Worker = new PacketWorker(links, Services, Connections, Counters, options);
+        if (!defaultService)
+        {
+            return;
+        }
+
         Assert.Equal(ServiceTableError.None, Services.AddService(new VirtualServiceSpec(Key, scheduler)));
         weights ??= [1, 1, 1];
         for (var i = 0; i < weights.Length; i++)
@@ -58,6 +71,33 @@ internal sealed class NatTestBed
     public DataPathCounters Counters { get; }
 
     public PacketWorker Worker { get; }
+
+    public static IPAddress ServerIp(int i) => Ipv4Address.ToIPAddress(ServerAddresses[i]);
+
+    /// <summary>Adds a service and the three real servers (NAT) on <paramref name="serverPort"/>.</summary>
+    public void AddService(VirtualServiceSpec spec, ushort serverPort, uint upperThreshold = 0, uint lowerThreshold = 0)
+    {
+        Assert.Equal(ServiceTableError.None, Services.AddService(spec));
+        for (var i = 0; i < ServerAddresses.Length; i++)
+        {
+            Assert.Equal(ServiceTableError.None, Services.AddRealServer(spec.Key, new RealServerSpec(ServerIp(i), serverPort, 1, ForwardingMethod.Masquerade)
+            {
+                UpperThreshold = upperThreshold,
+                LowerThreshold = lowerThreshold,
+            }));
+        }
+    }
+
+    /// <summary>Sends a client frame and returns the one frame forwarded to the server side (parsed), failing otherwise.</summary>
+    public (byte[] Frame, FrameInfo Info, int Server) Forward(byte[] clientFrame)
+    {
+        FromClient(clientFrame);
+        var sent = Assert.Single(DrainSent(ServerLink), f => EthernetHeader.Type(f) == EtherType.Ipv4);
+        Assert.Equal(ParseResult.Ok, FrameParser.Parse(sent, out var info));
+        Assert.True(Ipv4Header.VerifyChecksum(sent.AsSpan(info.L3Offset)));
+        Assert.True(TransportChecksum.Verify(sent, info));
+        return (sent, info, Array.IndexOf(ServerAddresses, info.DestinationAddress));
+    }
 
     public static MacAddress ServerMac(int i) => new(0x02_00_00_00_5E_00UL + (ulong)i);
 
