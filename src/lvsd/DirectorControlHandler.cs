@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using LvsDirector.Control;
 using LvsDirector.DataPath;
 using LvsDirector.Packets;
+using LvsDirector.Scheduling;
 using LvsDirector.Services;
 
 namespace LvsDirector.Daemon;
@@ -84,9 +85,9 @@ internal sealed class DirectorControlHandler : IControlHandler
 
     private static ControlResponse WithService(ControlServiceSpec spec, Func<VirtualServiceSpec, ServiceTableError> action)
     {
-        if (spec.SchedulerFlags is { Count: > 0 })
+        if (!SchedulerRegistry.TryParseFlags(spec.Scheduler, spec.SchedulerFlags, out var schedulerFlags))
         {
-            return ControlResponse.Failure(ControlError.NotSupported, "scheduler flags (-b) are not supported yet");
+            return ControlResponse.Failure(ControlError.InvalidArgument, $"scheduler flags {string.Join(',', spec.SchedulerFlags ?? [])} do not apply to scheduler {spec.Scheduler}");
         }
 
         // IPVS answers ENOENT for a persistence engine it has no module for; lvsd has none (sip) yet.
@@ -119,6 +120,7 @@ internal sealed class DirectorControlHandler : IControlHandler
             PersistenceTimeoutSeconds = spec.PersistenceTimeout,
             PersistenceNetmask = netmask,
             OnePacket = spec.OnePacket == true,
+            SchedulerFlags = schedulerFlags,
         }));
     }
 
@@ -295,7 +297,10 @@ internal sealed class DirectorControlHandler : IControlHandler
     private static ServiceAttributes FlagsOf(VirtualService service) =>
         ServiceAttributes.Hashed
         | (service.Persistence is not null ? ServiceAttributes.Persistent : ServiceAttributes.None)
-        | (service.OnePacket ? ServiceAttributes.OnePacket : ServiceAttributes.None);
+        | (service.OnePacket ? ServiceAttributes.OnePacket : ServiceAttributes.None)
+        | ((service.Scheduler.Flags & SchedulerFlags.Flag1) != 0 ? ServiceAttributes.Scheduler1 : ServiceAttributes.None)
+        | ((service.Scheduler.Flags & SchedulerFlags.Flag2) != 0 ? ServiceAttributes.Scheduler2 : ServiceAttributes.None)
+        | ((service.Scheduler.Flags & SchedulerFlags.Flag3) != 0 ? ServiceAttributes.Scheduler3 : ServiceAttributes.None);
 
     // IPVS reports a mask for every service (255.255.255.255 unless -M), as ipvsadm -S would print it.
     private static ServiceEntry ToEntry(VirtualService service) => new(

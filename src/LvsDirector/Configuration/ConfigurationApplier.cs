@@ -41,6 +41,7 @@ public static class ConfigurationApplier
             PersistenceTimeoutSeconds = service.Persistence is { } p ? (uint)Math.Max(1, p.Timeout.TotalSeconds) : null,
             PersistenceNetmask = service.Persistence?.Netmask,
             OnePacket = service.OnePacket,
+            SchedulerFlags = service.SchedulerFlags,
         };
     }
 

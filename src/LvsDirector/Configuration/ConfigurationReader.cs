@@ -22,7 +22,7 @@ internal sealed class ConfigurationReader
     private static readonly string[] FirewallMarkKeys = ["mark", "protocol", "destination", "ports"];
     private static readonly string[] NeighborsKeys = ["arp_timeout"];
     private static readonly string[] OffloadsKeys = ["disable"];
-    private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "scheduler", "interface", "persistence", "one_packet", "real_servers"];
+    private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "scheduler", "interface", "persistence", "one_packet", "scheduler_flags", "real_servers"];
     private static readonly string[] PersistenceKeys = ["timeout", "netmask"];
     private static readonly string[] RealServerKeys = ["address", "port", "weight", "method", "upper_threshold", "lower_threshold"];
 
@@ -531,7 +531,7 @@ internal sealed class ConfigurationReader
         var portNode = Require(map, node, path, "port");
         ushort? port = portNode is not null ? ReadPort(portNode, Join(path, "port"), allowZero: true) : null;
 
-        var (scheduler, interfaceName, persistence, onePacket) = ReadServiceOptions(map, path, interfaceNames);
+        var (scheduler, interfaceName, persistence, onePacket, schedulerFlags) = ReadServiceOptions(map, path, interfaceNames);
         if (port == 0 && persistence is null && portNode is not null)
         {
             Add(portNode.Start, Join(path, "port"), "port 0 (all ports) is only for persistent services; add 'persistence' or use a port between 1 and 65535");
@@ -563,6 +563,7 @@ internal sealed class ConfigurationReader
             Interface = interfaceName,
             Persistence = persistence,
             OnePacket = onePacket,
+            SchedulerFlags = schedulerFlags,
             RealServers = servers,
         };
     }
@@ -584,7 +585,7 @@ internal sealed class ConfigurationReader
             mark = null;
         }
 
-        var (scheduler, interfaceName, persistence, onePacket) = ReadServiceOptions(map, path, interfaceNames);
+        var (scheduler, interfaceName, persistence, onePacket, schedulerFlags) = ReadServiceOptions(map, path, interfaceNames);
         var servers = new List<RealServerConfiguration>();
         if (map.TryGetValue("real_servers", out var rs) && !IsNull(rs))
         {
@@ -606,11 +607,12 @@ internal sealed class ConfigurationReader
             Interface = interfaceName,
             Persistence = persistence,
             OnePacket = onePacket,
+            SchedulerFlags = schedulerFlags,
             RealServers = servers,
         };
     }
 
-    private (string Scheduler, string? Interface, PersistenceConfiguration? Persistence, bool OnePacket) ReadServiceOptions(
+    private (string Scheduler, string? Interface, PersistenceConfiguration? Persistence, bool OnePacket, SchedulerFlags SchedulerFlags) ReadServiceOptions(
         Dictionary<string, YamlNode> map, string path, HashSet<string> interfaceNames)
     {
         var scheduler = VirtualServiceConfiguration.DefaultScheduler;
@@ -643,7 +645,21 @@ internal sealed class ConfigurationReader
 
         var persistence = map.TryGetValue("persistence", out var pe) && !IsNull(pe) ? ReadPersistence(pe, Join(path, "persistence")) : null;
         var onePacket = map.TryGetValue("one_packet", out var op) && ReadBoolean(op, Join(path, "one_packet")) == true;
-        return (scheduler, interfaceName, persistence, onePacket);
+        var flags = SchedulerFlags.None;
+        if (map.TryGetValue("scheduler_flags", out var f) && !IsNull(f))
+        {
+            var flagPath = Join(path, "scheduler_flags");
+            var names = f is YamlSequenceNode list
+                ? list.Children.Select(c => c is YamlScalarNode scalar ? scalar.Value ?? string.Empty : string.Empty).ToList()
+                : [f is YamlScalarNode one ? one.Value ?? string.Empty : string.Empty];
+            if (!SchedulerRegistry.TryParseFlags(scheduler, names, out flags) || names.Any(n => n.Length == 0))
+            {
+                Add(f.Start, flagPath, $"scheduler flags [{string.Join(", ", names)}] do not apply to scheduler '{scheduler}'; use sh-fallback, sh-port (sh), mh-fallback, mh-port (mh) or flag-1..flag-3");
+                flags = SchedulerFlags.None;
+            }
+        }
+
+        return (scheduler, interfaceName, persistence, onePacket, flags);
     }
 
     private PersistenceConfiguration? ReadPersistence(YamlNode node, string path)

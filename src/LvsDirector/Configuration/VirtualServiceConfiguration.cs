@@ -32,6 +32,9 @@ public sealed record VirtualServiceConfiguration
     /// <summary>ipvsadm -o / --ops: schedule every UDP datagram on its own.</summary>
     public bool OnePacket { get; init; }
 
+    /// <summary>ipvsadm -b: sh-fallback, sh-port, mh-fallback, mh-port, flag-1..3.</summary>
+    public LvsDirector.Scheduling.SchedulerFlags SchedulerFlags { get; init; }
+
     public IReadOnlyList<RealServerConfiguration> RealServers { get; init; } = [];
 
     public ServiceKey Key => Fwmark != 0 ? ServiceKey.ForFwmark(Fwmark) : new(Protocol, Address, Port);

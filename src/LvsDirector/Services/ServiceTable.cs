@@ -60,7 +60,7 @@ public sealed class ServiceTable
             return ServiceTableError.ZeroPortNotPersistent;
         }
 
-        if (!SchedulerRegistry.TryCreate(spec.Scheduler, out var scheduler))
+        if (!SchedulerRegistry.TryCreate(spec.Scheduler, spec.SchedulerFlags, out var scheduler))
         {
             return ServiceTableError.UnknownScheduler;
         }
@@ -102,9 +102,10 @@ public sealed class ServiceTable
                 return ServiceTableError.NoSuchService;
             }
 
-            if (!string.Equals(service.Scheduler.Name, spec.Scheduler, StringComparison.Ordinal))
+            if (!string.Equals(service.Scheduler.Name, spec.Scheduler, StringComparison.Ordinal)
+                || service.Scheduler.Flags != spec.SchedulerFlags)
             {
-                if (!SchedulerRegistry.TryCreate(spec.Scheduler, out var scheduler))
+                if (!SchedulerRegistry.TryCreate(spec.Scheduler, spec.SchedulerFlags, out var scheduler))
                 {
                     return ServiceTableError.UnknownScheduler;
                 }

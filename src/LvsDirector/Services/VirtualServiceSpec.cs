@@ -16,4 +16,7 @@ public sealed record VirtualServiceSpec(ServiceKey Key, string Scheduler, string
 
     /// <summary>ipvsadm -o / --ops: schedule every UDP datagram on its own.</summary>
     public bool OnePacket { get; init; }
+
+    /// <summary>ipvsadm -b: sh-fallback, sh-port, mh-fallback, mh-port (flag-1..3).</summary>
+    public LvsDirector.Scheduling.SchedulerFlags SchedulerFlags { get; init; }
 }

@@ -104,6 +104,8 @@ public class ConnectionFeaturesConfigurationTests
     [InlineData("services:\n  - {protocol: tcp, address: 198.18.0.1, port: 80, scheduler: rr, one_packet: true}\n", "services[0].one_packet", "only for UDP")]
     [InlineData("services:\n  - {protocol: tcp, address: 198.18.0.1, port: 80, scheduler: rr, real_servers: [{address: 198.19.0.1, port: 0, method: masq}]}\n", "services[0].real_servers[0].port", "port 0")]
     [InlineData("services:\n  - {protocol: tcp, address: 198.18.0.1, port: 80, scheduler: rr, real_servers: [{address: 198.19.0.1, method: masq, upper_threshold: 5, lower_threshold: 6}]}\n", "services[0].real_servers[0].lower_threshold", "must not be above upper_threshold")]
+    [InlineData("services:\n  - {protocol: tcp, address: 198.18.0.1, port: 80, scheduler: rr, scheduler_flags: [sh-port]}\n", "services[0].scheduler_flags", "do not apply to scheduler 'rr'")]
+    [InlineData("services:\n  - {protocol: tcp, address: 198.18.0.1, port: 80, scheduler: sh, scheduler_flags: [sh-bogus]}\n", "services[0].scheduler_flags", "do not apply")]
     public void New_keys_are_validated(string body, string key, string messagePart)
     {
         var result = ConfigurationLoader.LoadFromText("interfaces: [eth0]\n" + body, "bad.yaml");
@@ -111,5 +113,15 @@ public class ConnectionFeaturesConfigurationTests
         var error = Assert.Single(result.Errors, e => e.Key == key);
         Assert.Contains(messagePart, error.Message, StringComparison.Ordinal);
         Assert.True(error.Line > 1);
+    }
+
+    [Fact]
+    public void Scheduler_flags_reach_the_service_spec()
+    {
+        var result = ConfigurationLoader.LoadFromText(
+            "interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 80, scheduler: sh, scheduler_flags: [sh-fallback, sh-port]}\n", "flags.yaml");
+        Assert.True(result.Succeeded, string.Join('\n', result.Errors));
+        var spec = ConfigurationApplier.ToSpec(Assert.Single(result.Configuration!.Services));
+        Assert.Equal(LvsDirector.Scheduling.SchedulerFlags.Fallback | LvsDirector.Scheduling.SchedulerFlags.Port, spec.SchedulerFlags);
     }
 }

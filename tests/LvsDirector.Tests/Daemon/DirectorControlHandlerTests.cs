@@ -77,7 +77,7 @@ public class DirectorControlHandlerTests
         Assert.Contains("Lower threshold", range.Message, StringComparison.Ordinal);
 
         Assert.Equal(ControlError.SchedulerNotFound, Send(handler, new EditServiceRequest(new ControlServiceSpec(Https, "rr", PersistenceEngine: "sip"))).Error);
-        Assert.Equal(ControlError.NotSupported, Send(handler, new EditServiceRequest(new ControlServiceSpec(Https, "rr", SchedulerFlags: ["flag-1"]))).Error);
+        Assert.True(Send(handler, new EditServiceRequest(new ControlServiceSpec(Https, "rr", SchedulerFlags: ["flag-1"]))).Ok); // flag-N applies to any scheduler, as in ipvsadm
         Assert.Equal(ControlError.InvalidArgument, Send(handler, new SetTimeoutsRequest(-5, 0, 0)).Error);
     }
 
@@ -88,5 +88,20 @@ public class DirectorControlHandlerTests
         Assert.True(Send(handler, new SetTimeoutsRequest(3600, 0, 60)).Ok);
         Assert.Equal(new ControlTimeouts(3600, 120, 60), Send(handler, new ListRequest()).Listing!.Timeouts);
         Assert.Equal(TimeSpan.FromSeconds(60), director.Timeouts.Udp);
+    }
+
+    [Fact]
+    public void Scheduler_flags_are_applied_listed_and_checked_against_the_scheduler()
+    {
+        var handler = Handler(out var director);
+        Assert.True(Send(handler, new AddServiceRequest(new ControlServiceSpec(Https, "sh", SchedulerFlags: ["sh-fallback", "sh-port"]))).Ok);
+        var service = Assert.Single(Send(handler, new ListRequest(Https)).Listing!.Services);
+        Assert.Equal(ServiceAttributes.Hashed | ServiceAttributes.Scheduler1 | ServiceAttributes.Scheduler2, service.Flags);
+        Assert.Equal(LvsDirector.Scheduling.SchedulerFlags.Fallback | LvsDirector.Scheduling.SchedulerFlags.Port,
+            director.Services.Current.Services.Single().Scheduler.Flags);
+
+        Assert.Equal(ControlError.InvalidArgument, Send(handler, new EditServiceRequest(new ControlServiceSpec(Https, "rr", SchedulerFlags: ["sh-port"]))).Error);
+        Assert.True(Send(handler, new EditServiceRequest(new ControlServiceSpec(Https, "sh"))).Ok);
+        Assert.Equal(ServiceAttributes.Hashed, Send(handler, new ListRequest(Https)).Listing!.Services.Single().Flags);
     }
 }
