@@ -8,6 +8,8 @@ internal readonly struct LeastConnectionPolicy : ILeastLoadPolicy
     public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
         candidateOverhead < bestOverhead;
 
+    public static bool IsCandidate(int overhead, int weight) => true;
+
     public static bool IsFinal(int overhead) => false;
 
     /// <summary>ip_vs_dest_conn_overhead: active connections weigh 256 times an inactive one.</summary>

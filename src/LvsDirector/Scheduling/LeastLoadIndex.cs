@@ -198,6 +198,11 @@ internal sealed class LeastLoadIndex
             }
 
             int overhead = TPolicy.Overhead(Volatile.Read(ref sample.Active), Volatile.Read(ref sample.Inactive));
+            if (!TPolicy.IsCandidate(overhead, weight))
+            {
+                continue;
+            }
+
             if (TPolicy.IsFinal(overhead))
             {
                 bestOverhead = overhead;
@@ -239,6 +244,11 @@ internal sealed class LeastLoadIndex
             }
 
             int overhead = TPolicy.Overhead(destination.ActiveConnections, destination.InactiveConnections);
+            if (!TPolicy.IsCandidate(overhead, weight))
+            {
+                continue;
+            }
+
             if (TPolicy.IsFinal(overhead))
             {
                 bestOverhead = overhead;
