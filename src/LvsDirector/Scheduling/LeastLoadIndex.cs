@@ -15,8 +15,8 @@ namespace LvsDirector.Scheduling;
 /// <para>
 /// A summary packs, in one 64-bit word, the low 24 bits of the block version it was computed at, the index of the
 /// block's best destination (0xFF for none) and its overhead. Destinations bump their block's version after every
-/// counter, weight or overload change (<see cref="LoadChangeSlot"/>), and the version is read before the
-/// counters, so a summary whose version is current cannot be stale. A summary could be trusted wrongly only if a
+/// counter, weight or overload change after publishing their load to a dense copy (<see cref="LoadChangeTracker"/>),
+/// and the version is read before the copy, so a summary whose version is current cannot be stale. A summary could be trusted wrongly only if a
 /// block's version advanced by exactly 2^24 between two decisions.
 /// </para>
 /// </remarks>
@@ -30,6 +30,7 @@ internal sealed class LeastLoadIndex
     private const int NoBest = 0xFF;
 
     private readonly long[] _summaries;
+    private readonly long[] _halfLoaded;
     private readonly int _shift;
 
     private LeastLoadIndex(SchedulerDestination[] destinations, int[] weights, LoadChangeTracker? tracker, int shift)
@@ -39,6 +40,7 @@ internal sealed class LeastLoadIndex
         Tracker = tracker;
         _shift = shift;
         _summaries = tracker is null ? [] : new long[tracker.Versions.Length];
+        _halfLoaded = tracker is null ? [] : new long[tracker.Versions.Length];
     }
 
     public SchedulerDestination[] Destinations { get; }
@@ -58,7 +60,7 @@ internal sealed class LeastLoadIndex
         {
             // Blocks of about sqrt(n) destinations balance summary reads against block rescans.
             shift = Math.Clamp((int)Math.Ceiling(Math.Log2(Math.Sqrt(array.Length))), 3, 7);
-            tracker = new LoadChangeTracker(((array.Length - 1) >> shift) + 1);
+            tracker = new LoadChangeTracker(array.Length, ((array.Length - 1) >> shift) + 1);
             tracker.Attach(array, shift, previous.Tracker);
         }
 
@@ -91,7 +93,7 @@ internal sealed class LeastLoadIndex
             if ((int)((ulong)summary >> 40) != version)
             {
                 int start = block << shift;
-                int found = ScanRange<TPolicy>(start, Math.Min(start + (1 << shift), count), out int foundOverhead);
+                int found = ScanSamples<TPolicy>(tracker.Loads, start, Math.Min(start + (1 << shift), count), out int foundOverhead);
                 summary = ((long)version << 40) | ((long)(found < 0 ? NoBest : found - start) << 32) | (uint)foundOverhead;
                 Volatile.Write(ref summaries[block], summary);
             }
@@ -121,7 +123,104 @@ internal sealed class LeastLoadIndex
         return best;
     }
 
-    /// <summary>IPVS's scan over [start, end): first strictly better candidate wins.</summary>
+    /// <summary>
+    /// The second half of lblc/lblcr's overload rule: whether some destination has active connections * 2 below its
+    /// weight. Cached per block like the summaries (weights as captured by the last update).
+    /// </summary>
+    public bool AnyBelowHalfWeight()
+    {
+        var tracker = Tracker;
+        var weights = Weights;
+        if (tracker is null || tracker.IsCompromised)
+        {
+            var destinations = Destinations;
+            for (int i = 0; i < destinations.Length; i++)
+            {
+                if ((long)destinations[i].ActiveConnections * 2 < weights[i])
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        var versions = tracker.Versions;
+        var loads = tracker.Loads;
+        var cache = _halfLoaded;
+        int count = Destinations.Length;
+        for (int block = 0; block < cache.Length; block++)
+        {
+            int version = Volatile.Read(ref versions[block]);
+            long entry = Volatile.Read(ref cache[block]);
+            if ((int)(entry >> 1) != version)
+            {
+                int start = block << _shift;
+                int end = Math.Min(start + (1 << _shift), count);
+                long found = 0;
+                for (int i = start; i < end; i++)
+                {
+                    if ((long)Volatile.Read(ref loads[i].Active) * 2 < weights[i])
+                    {
+                        found = 1;
+                        break;
+                    }
+                }
+
+                entry = ((long)version << 1) | found;
+                Volatile.Write(ref cache[block], entry);
+            }
+
+            if ((entry & 1) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>As <see cref="ScanRange"/>, over the dense copy of the loads.</summary>
+    private int ScanSamples<TPolicy>(LoadSample[] loads, int start, int end, out int bestOverhead)
+        where TPolicy : struct, ILeastLoadPolicy
+    {
+        var weights = Weights;
+        int best = -1;
+        int bestWeight = 0;
+        bestOverhead = 0;
+        for (int i = start; i < end; i++)
+        {
+            int weight = weights[i];
+            ref var sample = ref loads[i];
+            if (weight <= 0 || Volatile.Read(ref sample.Overloaded) != 0)
+            {
+                continue;
+            }
+
+            int overhead = TPolicy.Overhead(Volatile.Read(ref sample.Active), Volatile.Read(ref sample.Inactive));
+            if (!TPolicy.IsCandidate(overhead, weight))
+            {
+                continue;
+            }
+
+            if (TPolicy.IsFinal(overhead))
+            {
+                bestOverhead = overhead;
+                return i;
+            }
+
+            if (best < 0 || TPolicy.Better(overhead, weight, bestOverhead, bestWeight))
+            {
+                best = i;
+                bestOverhead = overhead;
+                bestWeight = weight;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>IPVS's scan over [start, end) of the live objects: first strictly better candidate wins.</summary>
     private int ScanRange<TPolicy>(int start, int end, out int bestOverhead)
         where TPolicy : struct, ILeastLoadPolicy
     {
@@ -144,7 +243,12 @@ internal sealed class LeastLoadIndex
                 continue;
             }
 
-            int overhead = TPolicy.Overhead(destination);
+            int overhead = TPolicy.Overhead(destination.ActiveConnections, destination.InactiveConnections);
+            if (!TPolicy.IsCandidate(overhead, weight))
+            {
+                continue;
+            }
+
             if (TPolicy.IsFinal(overhead))
             {
                 bestOverhead = overhead;

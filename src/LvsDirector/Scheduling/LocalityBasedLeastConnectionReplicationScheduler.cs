@@ -126,7 +126,7 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
                     _table.LastModified(slot) = now;
                 }
 
-                if (least is not null && !LocalityBasedLeastConnectionScheduler.IsOverloaded(least, index.Destinations))
+                if (least is not null && !LocalityBasedLeastConnectionScheduler.IsOverloaded(least, index))
                 {
                     return least;
                 }

@@ -96,7 +96,7 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
             {
                 _table.LastUse(slot) = now;
                 var members = _table.Members(slot);
-                if (members.Length > 0 && members[0] is { } cached && cached.Weight > 0 && !IsOverloaded(cached, index.Destinations))
+                if (members.Length > 0 && members[0] is { } cached && cached.Weight > 0 && !IsOverloaded(cached, index))
                 {
                     return cached;
                 }
@@ -131,23 +131,9 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
 
     /// <summary>
     /// is_overloaded of ip_vs_lblc.c / ip_vs_lblcr.c: more active connections than weight, while some destination
-    /// of the service has active connections * 2 below its weight. Weights are read live, as the kernel does.
+    /// of the service has active connections * 2 below its weight. The cached server's weight is read live, the
+    /// others' as captured by the last update (the kernel reads all live; they differ only until that update).
     /// </summary>
-    internal static bool IsOverloaded(SchedulerDestination destination, SchedulerDestination[] all)
-    {
-        if (destination.ActiveConnections <= destination.Weight)
-        {
-            return false;
-        }
-
-        foreach (var other in all)
-        {
-            if ((long)other.ActiveConnections * 2 < other.Weight)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal static bool IsOverloaded(SchedulerDestination destination, LeastLoadIndex index) =>
+        destination.ActiveConnections > destination.Weight && index.AnyBelowHalfWeight();
 }

@@ -31,7 +31,7 @@ public abstract class SchedulerDestination
         set
         {
             Volatile.Write(ref _weight, value);
-            Volatile.Read(ref _changeSlot)?.Touch();
+            Volatile.Read(ref _changeSlot)?.Touch(this);
         }
     }
 
@@ -46,7 +46,7 @@ public abstract class SchedulerDestination
         set
         {
             Volatile.Write(ref _overloaded, value ? 1 : 0);
-            Volatile.Read(ref _changeSlot)?.Touch();
+            Volatile.Read(ref _changeSlot)?.Touch(this);
         }
     }
 
@@ -66,12 +66,12 @@ public abstract class SchedulerDestination
     public void AddActive(int delta)
     {
         Interlocked.Add(ref _activeConnections, delta);
-        Volatile.Read(ref _changeSlot)?.Touch();
+        Volatile.Read(ref _changeSlot)?.Touch(this);
     }
 
     public void AddInactive(int delta)
     {
         Interlocked.Add(ref _inactiveConnections, delta);
-        Volatile.Read(ref _changeSlot)?.Touch();
+        Volatile.Read(ref _changeSlot)?.Touch(this);
     }
 }

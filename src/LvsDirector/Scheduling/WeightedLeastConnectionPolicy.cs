@@ -6,10 +6,12 @@ namespace LvsDirector.Scheduling;
 /// </summary>
 internal readonly struct WeightedLeastConnectionPolicy : ILeastLoadPolicy
 {
-    public static int Overhead(SchedulerDestination destination) => LeastConnectionPolicy.ConnectionOverhead(destination);
+    public static int Overhead(int active, int inactive) => unchecked((active << 8) + inactive);
 
     public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
         (long)bestOverhead * candidateWeight > (long)candidateOverhead * bestWeight;
+
+    public static bool IsCandidate(int overhead, int weight) => true;
 
     public static bool IsFinal(int overhead) => false;
 }

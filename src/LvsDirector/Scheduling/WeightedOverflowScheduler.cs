@@ -5,37 +5,30 @@ namespace LvsDirector.Scheduling;
 /// when it fills up, the next heaviest takes over (ip_vs_ovf.c). Ties go to the first in list order.
 /// </summary>
 /// <remarks>
-/// The preference order is sorted once in <see cref="Update"/>; a decision walks it until the first server with
-/// room, which returns what the kernel's full scan returns.
+/// <see cref="Update"/> sorts the destinations with a positive weight heaviest first (stable), and a
+/// <see cref="LeastLoadIndex"/> over that order finds the first one with room from per-block summaries, so a pool
+/// whose heavy servers are full costs about sqrt(n) reads instead of the kernel's full scan; the result is the
+/// kernel's.
 /// </remarks>
 public sealed class WeightedOverflowScheduler : Scheduler
 {
     public const string SchedulerName = "ovf";
 
-    private WeightOrder _order = WeightOrder.Empty;
+    private LeastLoadIndex _index = LeastLoadIndex.Empty;
 
     public override string Name => SchedulerName;
 
     public override void Update(IReadOnlyList<SchedulerDestination> destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
-        Volatile.Write(ref _order, WeightOrder.Create(destinations));
+        var order = WeightOrder.Create(destinations);
+        Volatile.Write(ref _index, LeastLoadIndex.Create(order.Destinations, Volatile.Read(ref _index)));
     }
 
     public override SchedulerDestination? Schedule(in ScheduleInput input)
     {
-        var order = Volatile.Read(ref _order);
-        var destinations = order.Destinations;
-        var weights = order.Weights;
-        for (int i = 0; i < destinations.Length; i++)
-        {
-            var destination = destinations[i];
-            if (!destination.IsOverloaded && destination.ActiveConnections <= weights[i])
-            {
-                return destination;
-            }
-        }
-
-        return null;
+        var index = Volatile.Read(ref _index);
+        int chosen = index.Select<WeightedOverflowPolicy>();
+        return chosen < 0 ? null : index.Destinations[chosen];
     }
 }

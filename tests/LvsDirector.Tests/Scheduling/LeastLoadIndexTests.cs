@@ -58,8 +58,29 @@ public class LeastLoadIndexTests
         return least;
     }
 
+    private static TestDestination? KernelOvf(TestDestination[] d)
+    {
+        TestDestination? h = null;
+        foreach (var dest in d)
+        {
+            int w = dest.Weight;
+            if (dest.IsOverloaded || dest.ActiveConnections > w || w == 0)
+            {
+                continue;
+            }
+
+            if (h is null || w > h.Weight)
+            {
+                h = dest;
+            }
+        }
+
+        return h;
+    }
+
     private static TestDestination? Kernel(string name, TestDestination[] d) => name switch
     {
+        "ovf" => KernelOvf(d),
         "lc" => KernelLc(d),
         "wlc" => KernelWeighted(d, x => (x.ActiveConnections << 8) + x.InactiveConnections, false),
         "sed" => KernelWeighted(d, x => x.ActiveConnections + 1, false),
@@ -76,6 +97,8 @@ public class LeastLoadIndexTests
     [InlineData("sed", 1000)]
     [InlineData("nq", 1000)]
     [InlineData("nq", 33)]
+    [InlineData("ovf", 20)]
+    [InlineData("ovf", 1000)]
     public void MatchesTheKernelScanUnderRandomChanges(string name, int servers)
     {
         var random = new Random(servers * 31 + name.Length);

@@ -58,6 +58,25 @@ public class LocalityBasedLeastConnectionSchedulerTests
     }
 
     [Fact]
+    public void OverloadRuleInALargePoolNoticesTheOneServerWithRoom()
+    {
+        var d = Make(Enumerable.Repeat(2, 500).ToArray());
+        foreach (var destination in d)
+        {
+            destination.AddActive(1); // 1 * 2 is not below 2: nobody has room
+        }
+
+        var scheduler = Create(d);
+        var first = scheduler.Schedule(To(77))!;
+        first.AddActive(5); // over its weight, but nobody is below half
+        Assert.Same(first, scheduler.Schedule(To(77)));
+        d[321].AddActive(-1); // now 321 is idle: below half its weight
+        Assert.Same(d[321], scheduler.Schedule(To(77)));
+        d[321].AddActive(1);
+        Assert.Same(d[321], scheduler.Schedule(To(77)));
+    }
+
+    [Fact]
     public void QuiescedServerLosesItsAddresses()
     {
         var d = Make(1, 1);
