@@ -31,6 +31,19 @@ public sealed class DataPathCounters
     internal long TemplatesExpired;
     internal long NoDestinationExpired;
     internal long OnePacketScheduled;
+    internal long IcmpErrorsTranslated;
+    internal long IcmpUnknownFlow;
+    internal long IcmpAboutIcmp;
+    internal long IcmpMalformed;
+    internal long IcmpBadChecksum;
+    internal long IcmpNotNat;
+    internal long FragmentsFirst;
+    internal long FragmentsForwarded;
+    internal long FragmentsHeld;
+    internal long FragmentNoFirst;
+    internal long FragmentCacheFull;
+    internal long FragmentHeldFull;
+    internal long FragmentNoConnection;
 
     public long ReceivedFrames => Volatile.Read(ref Received);
 
@@ -64,5 +77,18 @@ public sealed class DataPathCounters
         new("persistence_templates_invalidated", Volatile.Read(ref TemplatesExpired)),
         new("expired_nodest_connections", Volatile.Read(ref NoDestinationExpired)),
         new("one_packet_scheduled", Volatile.Read(ref OnePacketScheduled)),
+        new("icmp_errors_translated", Volatile.Read(ref IcmpErrorsTranslated)),
+        new("drop_icmp_unknown_flow", Volatile.Read(ref IcmpUnknownFlow)),
+        new("drop_icmp_about_icmp", Volatile.Read(ref IcmpAboutIcmp)),
+        new("drop_icmp_malformed", Volatile.Read(ref IcmpMalformed)),
+        new("drop_icmp_bad_checksum", Volatile.Read(ref IcmpBadChecksum)),
+        new("drop_icmp_not_nat", Volatile.Read(ref IcmpNotNat)),
+        new("fragments_first", Volatile.Read(ref FragmentsFirst)),
+        new("fragments_forwarded", Volatile.Read(ref FragmentsForwarded)),
+        new("fragments_held", Volatile.Read(ref FragmentsHeld)),
+        new("drop_fragment_no_first", Volatile.Read(ref FragmentNoFirst)),
+        new("drop_fragment_cache_full", Volatile.Read(ref FragmentCacheFull)),
+        new("drop_fragment_held_full", Volatile.Read(ref FragmentHeldFull)),
+        new("drop_fragment_no_connection", Volatile.Read(ref FragmentNoConnection)),
     ];
 }

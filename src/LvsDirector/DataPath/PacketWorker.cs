@@ -43,6 +43,7 @@ public sealed class PacketWorker : IFrameSink
     private readonly int[] _segmentLengths = new int[MaxSegments];
     private readonly uint[] _probeTargets = new uint[64];
     private readonly List<(uint Vip, int Link, int Remaining)> _announcements = [];
+    private readonly FragmentTracker _fragments = new();
 
     private int _currentLink;
     private long _nowMs;
@@ -66,6 +67,9 @@ public sealed class PacketWorker : IFrameSink
     public ConnectionTable Connections => _connections;
 
     public PacketWorkerOptions Options => _options;
+
+    /// <summary>The fragment cache and hold slots of this worker (for tests and diagnostics; worker thread only).</summary>
+    internal FragmentTracker Fragments => _fragments;
 
     /// <summary>Bytes per connection slot of this worker's data path: <see cref="ConnectionTable.BytesPerEntry"/> plus its parallel arrays.</summary>
     public static int ParallelBytesPerEntry => sizeof(ulong) + sizeof(byte) + sizeof(byte);
@@ -149,10 +153,13 @@ public sealed class PacketWorker : IFrameSink
                 _counters.NotForUs++;
                 return;
             case ParseResult.Fragment:
-                // Fragments are tracked in a later step; until then they are dropped and counted.
                 if (IsForUs(link, frame))
                 {
-                    _counters.FragmentsDropped++;
+                    HandleFragment(link, frame, flags, ref info);
+                }
+                else
+                {
+                    _counters.NotForUs++;
                 }
 
                 return;
@@ -503,7 +510,15 @@ public sealed class PacketWorker : IFrameSink
 
     private void HandleIcmp(LinkContext link, Span<byte> frame, ref FrameInfo info)
     {
-        if (info.IcmpType != 8 || info.IcmpCode != 0 || !link.AnnouncedVips.Contains(info.DestinationAddress))
+        if (Icmp.IsTranslatedError(info.IcmpType))
+        {
+            TranslateIcmpError(frame, ref info);
+            return;
+        }
+
+        // Echo requests are answered only for a VIP announced on the link they came in on, so the server side
+        // (where no VIP is announced) never gets answers in the VIP's name.
+        if (info.IcmpType != Icmp.EchoRequestType || info.IcmpCode != 0 || !link.AnnouncedVips.Contains(info.DestinationAddress))
         {
             _counters.NotForUs++;
             return;
@@ -513,6 +528,235 @@ public sealed class PacketWorker : IFrameSink
         if (length > 0 && link.Link.TrySend(_scratch.AsSpan(0, length)))
         {
             _counters.EchoRepliesSent++;
+        }
+    }
+
+    // IPVS ip_vs_in_icmp / ip_vs_out_icmp: an error about one of our NAT connections is translated so that its
+    // receiver can match the quote against its own socket. Which side it came from follows from the quote: a packet
+    // the director sent to the client (VIP:vport -> CIP:cport) or one it sent to a real server (CIP:cport -> RIP:rport).
+    // Both lookups take the quote reversed, as the flow's own packets would arrive.
+    private void TranslateIcmpError(Span<byte> frame, ref FrameInfo info)
+    {
+        if (!Icmp.TryReadQuoted(frame, info, out var quoted))
+        {
+            _counters.IcmpMalformed++;
+            return;
+        }
+
+        if (quoted.Protocol == IpProtocol.Icmp)
+        {
+            // An error about an ICMP message (e.g. about an echo reply of ours) concerns no connection.
+            _counters.IcmpAboutIcmp++;
+            return;
+        }
+
+        if (quoted.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp))
+        {
+            _counters.IcmpUnknownFlow++;
+            return;
+        }
+
+        if (!quoted.HasPorts)
+        {
+            _counters.IcmpMalformed++;
+            return;
+        }
+
+        if (!Icmp.IsChecksumValid(frame.Slice(info.L4Offset, info.L4Length)))
+        {
+            _counters.IcmpBadChecksum++;
+            return;
+        }
+
+        var index = _connections.FindInbound(quoted.Protocol, quoted.DestinationAddress, quoted.DestinationPort, quoted.SourceAddress, quoted.SourcePort);
+        if (index >= 0)
+        {
+            IcmpErrorToServer(frame, ref info, in quoted, index);
+            return;
+        }
+
+        index = _connections.FindOutbound(quoted.Protocol, quoted.DestinationAddress, quoted.DestinationPort, quoted.SourceAddress, quoted.SourcePort);
+        if (index >= 0)
+        {
+            IcmpErrorToClient(frame, ref info, in quoted, index);
+            return;
+        }
+
+        _counters.IcmpUnknownFlow++;
+    }
+
+    // From the client side: outer destination, quoted source and source port become the real server's (ip_vs_nat_icmp
+    // with inout 0). The connection's state and timer are left alone, as IPVS does.
+    private void IcmpErrorToServer(Span<byte> frame, ref FrameInfo info, in QuotedPacket quoted, int index)
+    {
+        if (_connections.GetDestination(index) is not RealServer server)
+        {
+            _counters.NoDestination++;
+            return;
+        }
+
+        if (server.IsRemoved)
+        {
+            _counters.DestinationRemoved++;
+            return;
+        }
+
+        if (server.Method != ForwardingMethod.Masquerade)
+        {
+            // IPVS passes such an error unchanged through the connection's DR/TUN transmitter; not wired here yet.
+            _counters.IcmpNotNat++;
+            return;
+        }
+
+        ref readonly var entry = ref _connections[index];
+        IcmpErrorRewriter.TranslateTowardsServer(frame, info, quoted, entry.RealAddress, entry.RealPort);
+        _counters.IcmpErrorsTranslated++;
+        var length = info.L3Offset + info.IpTotalLength;
+        server.Stats.AddInbound(info.IpTotalLength);
+        server.Service.Stats.AddInbound(info.IpTotalLength);
+        var outLink = _links[_serverLink[index]];
+        if (outLink.Neighbors.TryResolve(server.Address, _nowMs, out var mac))
+        {
+            Transmit(outLink, frame[..length], ref info, mac);
+        }
+        else if (outLink.Neighbors.TryHold(server.Address, frame[..length]))
+        {
+            _counters.NeighborHeld++;
+        }
+        else
+        {
+            _counters.NeighborUnresolved++;
+        }
+    }
+
+    // From the real server side: outer source, quoted destination and destination port become the VIP's
+    // (ip_vs_nat_icmp with inout 1, reached through handle_response_icmp), sent where the client's packets came from.
+    private void IcmpErrorToClient(Span<byte> frame, ref FrameInfo info, in QuotedPacket quoted, int index)
+    {
+        ref readonly var entry = ref _connections[index];
+        IcmpErrorRewriter.TranslateTowardsClient(frame, info, quoted, entry.VirtualAddress, entry.VirtualPort);
+        _counters.IcmpErrorsTranslated++;
+        if (_connections.GetDestination(index) is RealServer server)
+        {
+            server.Stats.AddOutbound(info.IpTotalLength);
+            server.Service.Stats.AddOutbound(info.IpTotalLength);
+        }
+
+        var length = info.L3Offset + info.IpTotalLength;
+        Transmit(_links[_clientLink[index]], frame[..length], ref info, new MacAddress(_clientMac[index]));
+    }
+
+    // A fragment has no transport header past the first, so it is matched to its first fragment's ports through
+    // the fragment cache and then goes the way of that connection: NAT rewrites only its address (the transport
+    // checksum, which covers the whole datagram, was adjusted in the first fragment).
+    private void HandleFragment(LinkContext link, Span<byte> frame, FrameFlags flags, ref FrameInfo info)
+    {
+        if (info.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp) || (flags & FrameFlags.ChecksumNotReady) != 0
+            || (info.IsFirstFragment && !info.HasTransportHeader))
+        {
+            // ICMP and other protocols are not forwarded in pieces (an echo request over the MTU goes unanswered); a
+            // partial checksum cannot be completed from one fragment; a first fragment must carry the ports.
+            _counters.FragmentsDropped++;
+            return;
+        }
+
+        var ip = frame.Slice(info.L3Offset, info.IpHeaderLength);
+        var key = new FragmentKey(info.SourceAddress, info.DestinationAddress, info.Protocol, Ipv4Header.Identification(ip));
+        if (info.IsFirstFragment)
+        {
+            _counters.FragmentsFirst++;
+            var slot = _fragments.RecordFirst(in key, info.SourcePort, info.DestinationPort, info.TcpFlags, info.L4Length, _nowMs);
+            if (slot < 0)
+            {
+                _counters.FragmentCacheFull++;
+            }
+
+            // Scheduled and forwarded as any packet; the connection it finds or creates is the one the rest follow.
+            HandleTransport(link, frame, flags, ref info);
+            if (slot >= 0)
+            {
+                ReleaseHeldFragments(in key);
+            }
+
+            return;
+        }
+
+        var flow = _fragments.Find(in key, _nowMs);
+        if (flow >= 0)
+        {
+            ForwardLaterFragment(frame, flags, ref info, flow);
+            return;
+        }
+
+        switch (_fragments.Hold(in key, frame[..info.IpEnd], _nowMs))
+        {
+            case FragmentHoldResult.Held:
+                _counters.FragmentsHeld++;
+                break;
+            case FragmentHoldResult.Full:
+                _counters.FragmentNoFirst += _fragments.ExpireHeld(_nowMs);
+                if (_fragments.Hold(in key, frame[..info.IpEnd], _nowMs) == FragmentHoldResult.Held)
+                {
+                    _counters.FragmentsHeld++;
+                }
+                else
+                {
+                    _counters.FragmentHeldFull++;
+                }
+
+                break;
+            default:
+                _counters.FragmentHeldFull++;
+                break;
+        }
+    }
+
+    private void ForwardLaterFragment(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int flow)
+    {
+        ref readonly var first = ref _fragments[flow];
+        var ip = frame.Slice(info.L3Offset, info.IpHeaderLength);
+        _fragments.Account(flow, Ipv4Header.FragmentOffset(ip), info.L4Length, !Ipv4Header.HasMoreFragments(ip));
+
+        // The first fragment's TCP flags stand in for the missing header, so the state machine sees the segment
+        // again rather than a flagless packet (which would close the connection).
+        info.TcpFlags = first.TcpFlags;
+        var index = _connections.FindInbound(info.Protocol, info.SourceAddress, first.SourcePort, info.DestinationAddress, first.DestinationPort);
+        if (index >= 0)
+        {
+            _counters.FragmentsForwarded++;
+            ForwardInbound(frame, flags, ref info, index);
+            return;
+        }
+
+        index = _connections.FindOutbound(info.Protocol, info.SourceAddress, first.SourcePort, info.DestinationAddress, first.DestinationPort);
+        if (index >= 0)
+        {
+            _counters.FragmentsForwarded++;
+            ForwardOutbound(frame, flags, ref info, index);
+            return;
+        }
+
+        // The first fragment was dropped (no service, TCP without SYN, table full ...): so are the rest.
+        _counters.FragmentNoConnection++;
+    }
+
+    // Later fragments that came before their first one go out right after it, in arrival order.
+    private void ReleaseHeldFragments(in FragmentKey key)
+    {
+        for (var slot = _fragments.NextHeld(in key, 0); slot >= 0; slot = _fragments.NextHeld(in key, slot + 1))
+        {
+            var held = _fragments.HeldFrame(slot);
+            var flow = _fragments.Find(in key, _nowMs);
+            if (flow >= 0 && FrameParser.Parse(held, out var heldInfo) == ParseResult.Fragment && !heldInfo.IsFirstFragment)
+            {
+                ForwardLaterFragment(held, FrameFlags.None, ref heldInfo, flow);
+            }
+            else
+            {
+                _counters.FragmentNoFirst++;
+            }
+
+            _fragments.ReleaseHeld(slot);
         }
     }
 
@@ -547,7 +791,8 @@ public sealed class PacketWorker : IFrameSink
             return;
         }
 
-        if (FrameParser.Parse(held, out var info) != ParseResult.Ok)
+        // Later fragments of a datagram wait for ARP like any frame; they parse as Fragment, not Ok.
+        if (FrameParser.Parse(held, out var info) is not (ParseResult.Ok or ParseResult.Fragment))
         {
             return;
         }
@@ -575,6 +820,7 @@ public sealed class PacketWorker : IFrameSink
     private void Heartbeat()
     {
         _connections.ExpireDue(_nowMs, ExpireScanPerHeartbeat);
+        _counters.FragmentNoFirst += _fragments.ExpireHeld(_nowMs);
         var snapshot = _services.Current;
         if (snapshot.Version != _seenVersion)
         {

@@ -10,6 +10,7 @@ public static class Icmp
 
     public const byte EchoReplyType = 0;
     public const byte DestinationUnreachableType = 3;
+    public const byte SourceQuenchType = 4;
     public const byte EchoRequestType = 8;
     public const byte TimeExceededType = 11;
 
@@ -18,6 +19,62 @@ public static class Icmp
 
     /// <summary>TTL of the replies this class builds (the Linux default).</summary>
     public const byte ReplyTtl = 64;
+
+    /// <summary>The error types IPVS translates for a connection (ip_vs_in_icmp, ip_vs_out_icmp); others are not about a flow of ours.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsTranslatedError(byte type) =>
+        type is DestinationUnreachableType or SourceQuenchType or TimeExceededType;
+
+    /// <summary>True when the Internet checksum over the whole ICMP message (header and data) is correct.</summary>
+    public static bool IsChecksumValid(ReadOnlySpan<byte> icmpMessage) =>
+        icmpMessage.Length >= HeaderLength && LvsDirector.Packets.Checksum.Fold(LvsDirector.Packets.Checksum.Add(icmpMessage)) == 0xFFFF;
+
+    /// <summary>
+    /// Reads the packet an ICMP error quotes (RFC 792: its IP header and at least 8 bytes of its data), bounded by the
+    /// outer IP total length. Returns false when the quoted IPv4 header is not wholly present or not valid IPv4; then
+    /// nothing about the quote may be trusted. <see cref="QuotedPacket.HasPorts"/> says whether TCP/UDP ports could be read
+    /// (never for a quoted non-first fragment).
+    /// </summary>
+    public static bool TryReadQuoted(ReadOnlySpan<byte> frame, in FrameInfo info, out QuotedPacket quoted)
+    {
+        quoted = default;
+        if (info.Protocol != IpProtocol.Icmp || !info.HasTransportHeader || info.IsFragment || info.L4Length < HeaderLength
+            || info.L4Offset + info.L4Length > frame.Length)
+        {
+            return false;
+        }
+
+        int l3 = info.L4Offset + HeaderLength;
+        int end = info.L4Offset + info.L4Length;
+        if (end - l3 < Ipv4Header.MinLength)
+        {
+            return false;
+        }
+
+        var ip = frame[l3..end];
+        int headerLength = Ipv4Header.HeaderLength(ip);
+        if (Ipv4Header.Version(ip) != 4 || headerLength < Ipv4Header.MinLength || headerLength > ip.Length)
+        {
+            return false;
+        }
+
+        quoted.L3Offset = l3;
+        quoted.HeaderLength = headerLength;
+        quoted.Protocol = Ipv4Header.Protocol(ip);
+        quoted.SourceAddress = Ipv4Header.Source(ip);
+        quoted.DestinationAddress = Ipv4Header.Destination(ip);
+        quoted.IsLaterFragment = (Ipv4Header.FlagsAndFragmentOffset(ip) & Ipv4Header.FragmentOffsetMask) != 0;
+        quoted.L4Offset = l3 + headerLength;
+        quoted.L4Available = ip.Length - headerLength;
+        if (!quoted.IsLaterFragment && quoted.Protocol is (IpProtocol.Tcp or IpProtocol.Udp) && quoted.L4Available >= 4)
+        {
+            quoted.HasPorts = true;
+            quoted.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(ip[headerLength..]);
+            quoted.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(ip[(headerLength + 2)..]);
+        }
+
+        return true;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte Type(ReadOnlySpan<byte> icmp) => icmp[0];

@@ -1,0 +1,21 @@
+namespace LvsDirector.DataPath;
+
+/// <summary>
+/// One slot of <see cref="FragmentTracker"/>: the ports (and TCP flags) the first fragment of a datagram carried, so the
+/// later fragments, which have no transport header, find the same connection.
+/// </summary>
+internal struct FragmentFlow
+{
+    public FragmentKey Key;
+    public long ExpiresAtMs;
+    public ushort SourcePort;
+    public ushort DestinationPort;
+    public byte TcpFlags;
+    public bool InUse;
+
+    /// <summary>Payload bytes seen so far, over all fragments.</summary>
+    public int Covered;
+
+    /// <summary>Payload bytes of the whole datagram, known once the last fragment (MF clear) is seen; -1 until then.</summary>
+    public int Total;
+}
