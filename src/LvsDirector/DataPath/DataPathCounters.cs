@@ -31,6 +31,11 @@ public sealed class DataPathCounters
     internal long TemplatesExpired;
     internal long NoDestinationExpired;
     internal long OnePacketScheduled;
+    internal long DirectRouted;
+    internal long Tunnelled;
+    internal long FragmentationNeededSent;
+    internal long IcmpRateLimited;
+    internal long Fragmented;
 
     public long ReceivedFrames => Volatile.Read(ref Received);
 
@@ -64,5 +69,10 @@ public sealed class DataPathCounters
         new("persistence_templates_invalidated", Volatile.Read(ref TemplatesExpired)),
         new("expired_nodest_connections", Volatile.Read(ref NoDestinationExpired)),
         new("one_packet_scheduled", Volatile.Read(ref OnePacketScheduled)),
+        new("direct_routed", Volatile.Read(ref DirectRouted)),
+        new("tunnelled", Volatile.Read(ref Tunnelled)),
+        new("icmp_frag_needed_sent", Volatile.Read(ref FragmentationNeededSent)),
+        new("icmp_rate_limited", Volatile.Read(ref IcmpRateLimited)),
+        new("fragmented_datagrams", Volatile.Read(ref Fragmented)),
     ];
 }
