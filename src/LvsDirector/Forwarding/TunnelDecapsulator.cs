@@ -51,8 +51,12 @@ public static class TunnelDecapsulator
         return result;
     }
 
-    /// <summary>The same on an IPv4 packet (no link header), e.g. read from a raw socket; offsets are from its start.</summary>
-    public static DecapsulationResult TryDecapsulatePacket(ReadOnlySpan<byte> ip, uint localAddress, ushort guePort, out int innerOffset, out int innerLength)
+    /// <summary>
+    /// The same on an IPv4 packet (no link header), e.g. read from a raw socket; offsets are from its start. A raw socket
+    /// hands over packets the kernel already checked (and reassembled), so it may skip the header checksum.
+    /// </summary>
+    public static DecapsulationResult TryDecapsulatePacket(
+        ReadOnlySpan<byte> ip, uint localAddress, ushort guePort, out int innerOffset, out int innerLength, bool verifyChecksum = true)
     {
         innerOffset = 0;
         innerLength = 0;
@@ -84,7 +88,7 @@ public static class TunnelDecapsulator
             return protocol == IpProtocol.IpIp ? DecapsulationResult.Fragment : DecapsulationResult.NotTunnel;
         }
 
-        if (!Ipv4Header.VerifyChecksum(ip))
+        if (verifyChecksum && !Ipv4Header.VerifyChecksum(ip))
         {
             return DecapsulationResult.Malformed;
         }
@@ -98,15 +102,14 @@ public static class TunnelDecapsulator
                 return DecapsulationResult.NotTunnel;
             }
 
-            var gue = ip[(headerLength + UdpHeader.Length)..];
-
-            // Version 0, not a control message; Hlen counts optional 32-bit words after the base header.
-            if ((gue[0] & 0xE0) != 0 || gue[1] != IpProtocol.IpIp)
+            var guePayload = ip[(headerLength + UdpHeader.Length)..totalLength];
+            var result = TryDecapsulateGue(guePayload, out var gueInner, out _);
+            if (result != DecapsulationResult.Ok)
             {
-                return DecapsulationResult.Malformed;
+                return result;
             }
 
-            offset = headerLength + UdpHeader.Length + TunnelEncapsulation.GueHeaderLength + ((gue[0] & 0x1F) * 4);
+            offset = headerLength + UdpHeader.Length + gueInner;
         }
 
         if (totalLength - offset < Ipv4Header.MinLength)
@@ -115,6 +118,42 @@ public static class TunnelDecapsulator
         }
 
         var inner = ip[offset..totalLength];
+        var innerTotal = (int)Ipv4Header.TotalLength(inner);
+        if ((inner[0] >> 4) != 4 || innerTotal < Ipv4Header.HeaderLength(inner) || innerTotal > inner.Length)
+        {
+            return DecapsulationResult.Malformed;
+        }
+
+        innerOffset = offset;
+        innerLength = innerTotal;
+        return DecapsulationResult.Ok;
+    }
+
+    /// <summary>
+    /// The inner packet of a GUE payload (what a UDP socket on the GUE port receives): version 0, not a control message,
+    /// protocol 4, optional fields skipped by Hlen.
+    /// </summary>
+    public static DecapsulationResult TryDecapsulateGue(ReadOnlySpan<byte> payload, out int innerOffset, out int innerLength)
+    {
+        innerOffset = 0;
+        innerLength = 0;
+        if (payload.Length < TunnelEncapsulation.GueHeaderLength)
+        {
+            return DecapsulationResult.Malformed;
+        }
+
+        if ((payload[0] & 0xE0) != 0 || payload[1] != IpProtocol.IpIp)
+        {
+            return DecapsulationResult.Malformed;
+        }
+
+        var offset = TunnelEncapsulation.GueHeaderLength + ((payload[0] & 0x1F) * 4);
+        if (payload.Length - offset < Ipv4Header.MinLength)
+        {
+            return DecapsulationResult.Malformed;
+        }
+
+        var inner = payload[offset..];
         var innerTotal = (int)Ipv4Header.TotalLength(inner);
         if ((inner[0] >> 4) != 4 || innerTotal < Ipv4Header.HeaderLength(inner) || innerTotal > inner.Length)
         {
