@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
+using LvsDirector.Agent.Interop;
 using LvsDirector.Forwarding;
 using LvsDirector.Packets;
 
@@ -39,7 +41,7 @@ internal sealed class AgentRunner
 
     public void Run(CancellationToken stop)
     {
-        using var ipip = new Socket(AddressFamily.InterNetwork, SocketType.Raw, (ProtocolType)IpProtocol.IpIp);
+        using var ipip = OpenRawIpip();
         BindToDevice(ipip);
         using var gue = _command.GuePort != 0 ? new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) : null;
         if (gue is not null)
@@ -108,6 +110,20 @@ internal sealed class AgentRunner
                 Interlocked.Increment(ref _rejected);
             }
         }
+    }
+
+    private static Socket OpenRawIpip()
+    {
+        const int AfInet = 2;
+        const int SockRaw = 3;
+        const int SockCloexec = 0x80000;
+        var fd = TunNativeMethods.Socket(AfInet, SockRaw | SockCloexec, IpProtocol.IpIp);
+        if (fd < 0)
+        {
+            throw new SocketException(Marshal.GetLastPInvokeError());
+        }
+
+        return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
     }
 
     private void BindToDevice(Socket socket)
