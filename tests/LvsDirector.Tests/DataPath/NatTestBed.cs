@@ -32,7 +32,7 @@ internal sealed class NatTestBed
         ConnectionTimeouts? timeouts = null,
         bool defaultService = true,
         int serverMtu = 1500,
-        Forwarding.Route[]? serverRoutes = null)
+        LvsDirector.Forwarding.Route[]? serverRoutes = null)
     {
         ClientLink = new InMemoryLink("eth0", ClientLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
         ServerLink = new InMemoryLink("eth1", ServerLinkMac, serverMtu, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
