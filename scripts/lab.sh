@@ -2,7 +2,7 @@
 # Network-namespace lab for LvsDirector: a client, a director and three real servers joined by bridges
 # that live in their own namespace, so nothing is ever created in the root namespace.
 #
-#   scripts/lab.sh up PREFIX [--one-arm]    build the lab (namespaces PREFIX-client, -dir, -rs1..3, -sw)
+#   scripts/lab.sh up PREFIX [--one-arm|--dr|--tun]  build the lab (namespaces PREFIX-client, -dir, -rs1..3, -sw[, -rt])
 #   scripts/lab.sh down PREFIX              kill every process in the lab namespaces, delete them (idempotent)
 #   scripts/lab.sh exec PREFIX NODE CMD...  run CMD inside PREFIX-NODE (NODE: client dir rs1 rs2 rs3 sw)
 #   scripts/lab.sh list                     prefixes of labs that exist
@@ -13,6 +13,15 @@
 #   dir eth0 198.18.0.1/24 ─┘                  dir eth0 198.18.0.1/24 ─┤ br0
 #   dir eth1 198.19.0.1/24 ─┐ br1              rs1..3 198.18.0.11..13 ─┘ (/32, everything via 198.18.0.1)
 #   rs1..3 198.19.0.11..13 ─┘ (default via 198.19.0.1)
+#
+# Direct routing (--dr): client, director eth0 and rs1..3 198.18.0.11..13/24 on br0; each real server
+#   holds the VIP on lo with arp_ignore=1/arp_announce=2 (lvsagent setup --mode dr) and answers the client directly.
+# Tunnelling (--tun): client and director eth0 on br0 (198.18.0.0/24), director eth1 198.19.0.1/24 with MTU 1400
+#   on br1, a router PREFIX-rt (198.18.0.254 on br0, 198.19.0.254 on br1, 198.20.0.254 on br2) and rs1..3
+#   198.20.0.11..13/24 on br2 (default via the router). The director reaches them through its kernel route
+#   198.20.0.0/24 via 198.19.0.254. Each real server runs lvsagent setup --mode tun and lvsagent run (IPIP, and
+#   GUE on udp/6080); replies go real server -> router -> client. The client has TSO/GSO off so its packets have
+#   wire sizes (the PMTU test needs real 1500-byte DF packets, not aggregates).
 #
 # The VIP 198.18.0.100 is on no kernel interface: lvsd owns it. The director keeps ip_forward=0 and
 # rp_filter off. Offloads (checksum, TSO/GSO, GRO) stay at the veth defaults on purpose: lvsd must
@@ -27,7 +36,8 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-NODES=(client dir rs1 rs2 rs3 sw)
+NODES=(client dir rs1 rs2 rs3 sw rt)
+GUE_PORT=6080
 RS_NAMES=(rs1 rs2 rs3)
 VIP=198.18.0.100
 UDP_PORT=9000
@@ -36,7 +46,7 @@ TCP_ECHO_PORT=9001
 die() { echo "lab.sh: $*" >&2; exit 1; }
 
 usage() {
-    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -150,10 +160,19 @@ for i in (1, 2, 3):
 EOF
 }
 
+lvsagent_bin() {
+    local bin=${LVSAGENT:-$SCRIPT_DIR/../artifacts/bin/lvsagent}
+    [[ -x $bin ]] || die "lvsagent not found at $bin (scripts/publish.sh builds it; or set LVSAGENT)"
+    echo "$bin"
+}
+
 lab_up() {
-    local one_arm=$1 node i name rsip rsnet
+    local mode=$1 node i name rsip rsnet agent=""
     check_root
     check_prereqs
+    if [[ $mode == dr || $mode == tun ]]; then agent=$(lvsagent_bin); fi
+    local nodes=(client dir rs1 rs2 rs3 sw)
+    [[ $mode == tun ]] && nodes+=(rt)
     for node in "${NODES[@]}"; do
         ! ns_exists "$PREFIX-$node" || die "lab '$PREFIX' already exists (scripts/lab.sh down $PREFIX)"
     done
@@ -165,9 +184,9 @@ lab_up() {
     chmod 755 "$LABDIR"
     head -c 1048576 /dev/urandom >"$LABDIR/big.bin"
     chmod 644 "$LABDIR/big.bin"
-    echo "$([[ $one_arm == 1 ]] && echo one-arm || echo two-arm)" >"$LABDIR/mode"
+    echo "$mode" >"$LABDIR/mode"
 
-    for node in "${NODES[@]}"; do
+    for node in "${nodes[@]}"; do
         ip netns add "$PREFIX-$node"
         ip -n "$PREFIX-$node" link set lo up
     done
@@ -176,18 +195,6 @@ lab_up() {
     ip -n "$PREFIX-sw" link set br0 up
     wire client eth0 br0 client
     wire dir eth0 br0 dir0
-    if [[ $one_arm == 1 ]]; then
-        rsnet=br0
-    else
-        ip -n "$PREFIX-sw" link add br1 type bridge stp_state 0 forward_delay 0
-        ip -n "$PREFIX-sw" link set br1 up
-        wire dir eth1 br1 dir1
-        rsnet=br1
-    fi
-    for name in "${RS_NAMES[@]}"; do
-        wire "$name" eth0 "$rsnet" "$name"
-    done
-
     ip -n "$PREFIX-client" addr add 198.18.0.2/24 dev eth0
     ip -n "$PREFIX-client" addr add 198.18.0.3/24 dev eth0
     ip -n "$PREFIX-dir" addr add 198.18.0.1/24 dev eth0
@@ -196,27 +203,78 @@ lab_up() {
     nsx dir sysctl -qw net.ipv4.ip_forward=0
     nsx dir sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
 
-    if [[ $one_arm == 1 ]]; then
-        for i in 1 2 3; do
-            name=rs$i
-            rsip=198.18.0.1$i
-            # /32 with only the director on-link: replies to the (same-subnet) client must go back
-            # through the director, or NAT cannot rewrite them.
-            ip -n "$PREFIX-$name" addr add "$rsip/32" dev eth0
-            ip -n "$PREFIX-$name" route add 198.18.0.1/32 dev eth0
-            ip -n "$PREFIX-$name" route add default via 198.18.0.1 dev eth0
-        done
-        rsnet=198.18.0
-    else
-        ip -n "$PREFIX-dir" addr add 198.19.0.1/24 dev eth1
-        nsx dir sysctl -qw net.ipv4.conf.eth1.rp_filter=0
-        for i in 1 2 3; do
-            name=rs$i
-            ip -n "$PREFIX-$name" addr add "198.19.0.1$i/24" dev eth0
-            ip -n "$PREFIX-$name" route add default via 198.19.0.1 dev eth0
-        done
-        rsnet=198.19.0
-    fi
+    case $mode in
+        one-arm | dr)
+            for name in "${RS_NAMES[@]}"; do
+                wire "$name" eth0 br0 "$name"
+            done
+            for i in 1 2 3; do
+                name=rs$i
+                rsip=198.18.0.1$i
+                if [[ $mode == dr ]]; then
+                    # DR: the real server answers the (on-link) client itself, from the VIP on its lo.
+                    ip -n "$PREFIX-$name" addr add "$rsip/24" dev eth0
+                    nsx "$name" "$agent" setup --vip "$VIP" --mode dr >>"$LABDIR/agent-setup.log" 2>&1 || die "lvsagent setup failed on $name"
+                else
+                    # /32 with only the director on-link: replies to the (same-subnet) client must go back
+                    # through the director, or NAT cannot rewrite them.
+                    ip -n "$PREFIX-$name" addr add "$rsip/32" dev eth0
+                    ip -n "$PREFIX-$name" route add 198.18.0.1/32 dev eth0
+                    ip -n "$PREFIX-$name" route add default via 198.18.0.1 dev eth0
+                fi
+            done
+            rsnet=198.18.0
+            ;;
+        two-arm)
+            ip -n "$PREFIX-sw" link add br1 type bridge stp_state 0 forward_delay 0
+            ip -n "$PREFIX-sw" link set br1 up
+            wire dir eth1 br1 dir1
+            for name in "${RS_NAMES[@]}"; do
+                wire "$name" eth0 br1 "$name"
+            done
+            ip -n "$PREFIX-dir" addr add 198.19.0.1/24 dev eth1
+            nsx dir sysctl -qw net.ipv4.conf.eth1.rp_filter=0
+            for i in 1 2 3; do
+                name=rs$i
+                ip -n "$PREFIX-$name" addr add "198.19.0.1$i/24" dev eth0
+                ip -n "$PREFIX-$name" route add default via 198.19.0.1 dev eth0
+            done
+            rsnet=198.19.0
+            ;;
+        tun)
+            local br
+            for br in br1 br2; do
+                ip -n "$PREFIX-sw" link add "$br" type bridge stp_state 0 forward_delay 0
+                ip -n "$PREFIX-sw" link set "$br" up
+            done
+            wire dir eth1 br1 dir1
+            wire rt eth0 br0 rt0
+            wire rt eth1 br1 rt1
+            wire rt eth2 br2 rt2
+            for name in "${RS_NAMES[@]}"; do
+                wire "$name" eth0 br2 "$name"
+            done
+            # A smaller MTU towards the real servers: tunnelled packets must leave room for the outer header.
+            ip -n "$PREFIX-dir" link set eth1 mtu 1400
+            ip -n "$PREFIX-sw" link set dir1 mtu 1400
+            ip -n "$PREFIX-dir" addr add 198.19.0.1/24 dev eth1
+            ip -n "$PREFIX-dir" route add 198.20.0.0/24 via 198.19.0.254 dev eth1
+            nsx dir sysctl -qw net.ipv4.conf.eth1.rp_filter=0
+            ip -n "$PREFIX-rt" addr add 198.18.0.254/24 dev eth0
+            ip -n "$PREFIX-rt" addr add 198.19.0.254/24 dev eth1
+            ip -n "$PREFIX-rt" addr add 198.20.0.254/24 dev eth2
+            nsx rt sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+            nsx client ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
+            for i in 1 2 3; do
+                name=rs$i
+                ip -n "$PREFIX-$name" addr add "198.20.0.1$i/24" dev eth0
+                ip -n "$PREFIX-$name" route add default via 198.20.0.254 dev eth0
+                nsx "$name" "$agent" setup --vip "$VIP" --mode tun >>"$LABDIR/agent-setup.log" 2>&1 || die "lvsagent setup failed on $name"
+                spawn "$name" "$LABDIR/$name-agent.log" "$agent" run --vip "$VIP" --interface eth0 --gue-port "$GUE_PORT"
+            done
+            rsnet=198.20.0
+            ;;
+    esac
 
     local py
     py=$(python_bin)
@@ -232,11 +290,9 @@ lab_up() {
     check_services "$rsnet"
     trap - EXIT
 
-    local mode
-    mode=$(cat "$LABDIR/mode")
     cat <<EOF
 lab $PREFIX up ($mode): namespaces ${NODES[*]/#/$PREFIX-}
-  client 198.18.0.2 (and .3)   director eth0 198.18.0.1$([[ $one_arm == 1 ]] || echo ", eth1 198.19.0.1")   VIP $VIP (not on any kernel interface)
+  client 198.18.0.2 (and .3)   director eth0 198.18.0.1$([[ $mode == two-arm || $mode == tun ]] && echo ", eth1 198.19.0.1")   VIP $VIP (not on any kernel interface)
   real servers $rsnet.11 $rsnet.12 $rsnet.13: tcp/80 and tcp/443 nginx, udp/$UDP_PORT echo, tcp/$TCP_ECHO_PORT echo
   files under $LABDIR
 EOF
@@ -284,14 +340,16 @@ case "$cmd" in
         PREFIX=${2:-}
         check_prefix "$PREFIX"
         LABDIR="/tmp/$PREFIX"
-        one_arm=0
+        mode=two-arm
         case "${3:-}" in
             "") ;;
-            --one-arm) one_arm=1 ;;
+            --one-arm) mode=one-arm ;;
+            --dr) mode=dr ;;
+            --tun) mode=tun ;;
             *) usage ;;
         esac
         (($# <= 3)) || usage
-        lab_up "$one_arm"
+        lab_up "$mode"
         ;;
     down)
         (($# == 2)) || usage

@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=artifacts/bin
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for p in src/lvsd/lvsd.csproj src/lvsadm/lvsadm.csproj; do
+for p in src/lvsd/lvsd.csproj src/lvsadm/lvsadm.csproj src/lvsagent/lvsagent.csproj; do
     if ! dotnet publish "$p" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
         -o "$out" --nologo -v q -clp:ErrorsOnly >"$log" 2>&1; then
         echo "publish.sh: dotnet publish $p failed:" >&2

@@ -10,7 +10,7 @@ namespace LvsDirector.Daemon;
 
 /// <summary>
 /// Carries out lvsadm's requests on the director's service table, with the errors IPVS gives. Requests for features
-/// of later steps (IPv6, direct routing and tunnelling, scheduler flags, persistence engines) are refused with a
+/// of later steps (IPv6, --tun-type/--tun-port, scheduler flags, persistence engines) are refused with a
 /// clear message instead of being half applied.
 /// </summary>
 internal sealed class DirectorControlHandler : IControlHandler
@@ -131,9 +131,22 @@ internal sealed class DirectorControlHandler : IControlHandler
             return refusal;
         }
 
-        if (spec.Method != ControlForwardingMethod.Masq)
+        // The control messages carry no --tun-type/--tun-port yet: a tunnelled server added here is IPIP; GUE needs
+        // the config file (tun_type, tun_port).
+        ForwardingMethod method;
+        switch (spec.Method)
         {
-            return ControlResponse.Failure(ControlError.NotSupported, $"forwarding method {spec.Method} is not supported yet; use -m (masquerading)");
+            case ControlForwardingMethod.Masq:
+                method = ForwardingMethod.Masquerade;
+                break;
+            case ControlForwardingMethod.Route:
+                method = ForwardingMethod.DirectRouting;
+                break;
+            case ControlForwardingMethod.Tunnel:
+                method = ForwardingMethod.Tunnel;
+                break;
+            default:
+                return ControlResponse.Failure(ControlError.NotSupported, $"forwarding method {spec.Method} is not supported; use -m, -g or -i");
         }
 
         if (!TryParseAddress(spec.Address, out var address))
@@ -143,7 +156,7 @@ internal sealed class DirectorControlHandler : IControlHandler
                 : ControlResponse.Failure(ControlError.InvalidArgument, $"'{spec.Address}' is not an IPv4 address");
         }
 
-        return Result(action(key, new RealServerSpec(address, spec.Port, spec.Weight, ForwardingMethod.Masquerade)
+        return Result(action(key, new RealServerSpec(address, spec.Port, spec.Weight, method)
         {
             UpperThreshold = spec.UpperThreshold ?? 0,
             LowerThreshold = spec.LowerThreshold ?? 0,

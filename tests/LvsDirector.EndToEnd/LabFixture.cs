@@ -26,17 +26,34 @@ public abstract class LabFixture : IAsyncLifetime
     private bool _tornDown;
 
     protected LabFixture(bool oneArm)
+        : this(oneArm ? "one-arm" : "two-arm")
     {
-        OneArm = oneArm;
+    }
+
+    /// <summary>A lab of scripts/lab.sh's <paramref name="mode"/>: one-arm, two-arm, dr or tun.</summary>
+    protected LabFixture(string mode)
+    {
+        Mode = mode;
+        OneArm = mode is "one-arm" or "dr";
         Prefix = "lvse2e-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
         LabDirectory = "/tmp/" + Prefix;
         SocketPath = Path.Combine(LabDirectory, "lvsd.sock");
-        var subnet = oneArm ? "198.18.0" : "198.19.0";
+        var subnet = mode switch
+        {
+            "two-arm" => "198.19.0",
+            "tun" => "198.20.0",
+            _ => "198.18.0",
+        };
         RealServers = [$"{subnet}.11", $"{subnet}.12", $"{subnet}.13"];
         LvsdLogPath = Path.Combine(RepositoryPaths.LogDirectory, $"lvsd-{Prefix}.log");
     }
 
+    /// <summary>True when lvsd captures on eth0 only (one-arm and direct-routing labs).</summary>
     public bool OneArm { get; }
+
+    public string Mode { get; }
+
+    public static string LvsagentPath => Path.Combine(RepositoryPaths.BinDirectory, "lvsagent");
 
     public string Prefix { get; }
 
@@ -67,9 +84,9 @@ public abstract class LabFixture : IAsyncLifetime
         RecordLab();
 
         var up = new List<string> { RepositoryPaths.LabScript, "up", Prefix };
-        if (OneArm)
+        if (Mode != "two-arm")
         {
-            up.Add("--one-arm");
+            up.Add("--" + Mode);
         }
 
         _labCreated = true;
@@ -166,7 +183,7 @@ public abstract class LabFixture : IAsyncLifetime
 
     private static async Task EnsureBinariesAsync()
     {
-        if ((File.Exists(LvsdPath) && File.Exists(LvsadmPath)) || RepositoryPaths.BinDirectoryOverride is not null)
+        if ((File.Exists(LvsdPath) && File.Exists(LvsadmPath) && File.Exists(LvsagentPath)) || RepositoryPaths.BinDirectoryOverride is not null)
         {
             // An explicit binary directory is used as it is; a missing file then fails at start.
             return;
@@ -215,7 +232,7 @@ public abstract class LabFixture : IAsyncLifetime
         startInfo.ArgumentList.Add(SocketPath);
         startInfo.ArgumentList.Add("--log-level");
         startInfo.ArgumentList.Add("Debug");
-        File.AppendAllText(LvsdLogPath, $"=== lab {Prefix} ({(OneArm ? "one-arm" : "two-arm")}) {DateTime.UtcNow:O}\n");
+        File.AppendAllText(LvsdLogPath, $"=== lab {Prefix} ({Mode}) {DateTime.UtcNow:O}\n");
         _lvsd = Process.Start(startInfo) ?? throw new InvalidOperationException("cannot start lvsd");
     }
 

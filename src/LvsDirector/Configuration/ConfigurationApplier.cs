@@ -52,6 +52,8 @@ public static class ConfigurationApplier
         {
             UpperThreshold = server.UpperThreshold,
             LowerThreshold = server.LowerThreshold,
+            TunnelType = server.TunnelType,
+            TunnelPort = server.TunnelPort,
         };
     }
 

@@ -24,7 +24,7 @@ internal sealed class ConfigurationReader
     private static readonly string[] OffloadsKeys = ["disable"];
     private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "scheduler", "interface", "persistence", "one_packet", "scheduler_flags", "real_servers"];
     private static readonly string[] PersistenceKeys = ["timeout", "netmask"];
-    private static readonly string[] RealServerKeys = ["address", "port", "weight", "method", "upper_threshold", "lower_threshold"];
+    private static readonly string[] RealServerKeys = ["address", "port", "weight", "method", "upper_threshold", "lower_threshold", "tun_type", "tun_port"];
 
     private static readonly TimeSpan MaxArpTimeout = TimeSpan.FromDays(1);
     private static readonly TimeSpan MaxPersistenceTimeout = TimeSpan.FromSeconds(int.MaxValue / 1000);
@@ -766,12 +766,52 @@ internal sealed class ConfigurationReader
                 }
             }
 
-            if (methodOk && method != ForwardingMethod.Masquerade)
+            if (methodOk && method != ForwardingMethod.Masquerade && port is { } given && given != (servicePort ?? 0))
             {
-                // Direct routing and tunnelling arrive with roadmap step 3; refusing beats silently NATing.
-                Add(m?.Start ?? items[i].Start, Join(itemPath, "method"),
-                    $"method '{(method == ForwardingMethod.DirectRouting ? "route" : "tunnel")}' is not supported yet; only masq (NAT, -m) is implemented"
-                    + (m is null ? " (route is the default, as in ipvsadm: write method: masq)" : string.Empty));
+                // Without NAT nothing rewrites the port: IPVS (and ipvsadm, which overrides it) sends DR/TUN packets to the VIP's port.
+                Add(p!.Start, Join(itemPath, "port"),
+                    $"must equal the service port ({servicePort ?? 0}) for method '{(method == ForwardingMethod.DirectRouting ? "route" : "tunnel")}': only masq (NAT) can change ports");
+                methodOk = false;
+            }
+
+            var tunnelType = TunnelType.Ipip;
+            ushort tunnelPort = 0;
+            if (map.TryGetValue("tun_type", out var tt) && ReadString(tt, Join(itemPath, "tun_type"), required: true) is { } tunText)
+            {
+                TunnelType? parsed = tunText.ToUpperInvariant() switch
+                {
+                    "IPIP" => TunnelType.Ipip,
+                    "GUE" => TunnelType.Gue,
+                    _ => null,
+                };
+                if (parsed is null)
+                {
+                    Add(tt.Start, Join(itemPath, "tun_type"), $"unknown tunnel type '{tunText}'; use ipip or gue");
+                    methodOk = false;
+                }
+                else if (method != ForwardingMethod.Tunnel)
+                {
+                    Add(tt.Start, Join(itemPath, "tun_type"), "only applies to method: tunnel");
+                    methodOk = false;
+                }
+
+                tunnelType = parsed ?? tunnelType;
+            }
+
+            if (map.TryGetValue("tun_port", out var tp))
+            {
+                var parsed = ReadPort(tp, Join(itemPath, "tun_port"));
+                methodOk &= parsed is not null;
+                tunnelPort = parsed ?? 0;
+                if (parsed is not null && tunnelType != TunnelType.Gue)
+                {
+                    Add(tp.Start, Join(itemPath, "tun_port"), "only applies to tun_type: gue");
+                    methodOk = false;
+                }
+            }
+            else if (tunnelType == TunnelType.Gue)
+            {
+                Add(tt!.Start, Join(itemPath, "tun_port"), "is required with tun_type: gue (the real server's GUE UDP port)");
                 methodOk = false;
             }
 
@@ -787,7 +827,13 @@ internal sealed class ConfigurationReader
             }
 
             seen.Add((address, port.Value), i);
-            result.Add(new RealServerConfiguration(address, port.Value, weight, method) { UpperThreshold = upper, LowerThreshold = lower });
+            result.Add(new RealServerConfiguration(address, port.Value, weight, method)
+            {
+                UpperThreshold = upper,
+                LowerThreshold = lower,
+                TunnelType = tunnelType,
+                TunnelPort = tunnelPort,
+            });
         }
     }
 

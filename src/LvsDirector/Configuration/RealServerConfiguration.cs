@@ -15,4 +15,10 @@ public sealed record RealServerConfiguration(IPAddress Address, ushort Port, int
 
     /// <summary>ipvsadm -y; 0 means 3/4 of the upper threshold.</summary>
     public uint LowerThreshold { get; init; }
+
+    /// <summary>tun_type (ipvsadm --tun-type): ipip or gue, for method tunnel only.</summary>
+    public TunnelType TunnelType { get; init; }
+
+    /// <summary>tun_port (ipvsadm --tun-port): the GUE UDP port; 0 for IPIP.</summary>
+    public ushort TunnelPort { get; init; }
 }

@@ -36,7 +36,7 @@ public sealed class DataPathCounters
     internal long IcmpAboutIcmp;
     internal long IcmpMalformed;
     internal long IcmpBadChecksum;
-    internal long IcmpNotNat;
+    internal long IcmpErrorsForwarded;
     internal long FragmentsFirst;
     internal long FragmentsForwarded;
     internal long FragmentsHeld;
@@ -44,6 +44,11 @@ public sealed class DataPathCounters
     internal long FragmentCacheFull;
     internal long FragmentHeldFull;
     internal long FragmentNoConnection;
+    internal long DirectRouted;
+    internal long Tunnelled;
+    internal long FragmentationNeededSent;
+    internal long IcmpRateLimited;
+    internal long Fragmented;
 
     public long ReceivedFrames => Volatile.Read(ref Received);
 
@@ -82,7 +87,7 @@ public sealed class DataPathCounters
         new("drop_icmp_about_icmp", Volatile.Read(ref IcmpAboutIcmp)),
         new("drop_icmp_malformed", Volatile.Read(ref IcmpMalformed)),
         new("drop_icmp_bad_checksum", Volatile.Read(ref IcmpBadChecksum)),
-        new("drop_icmp_not_nat", Volatile.Read(ref IcmpNotNat)),
+        new("icmp_errors_forwarded", Volatile.Read(ref IcmpErrorsForwarded)),
         new("fragments_first", Volatile.Read(ref FragmentsFirst)),
         new("fragments_forwarded", Volatile.Read(ref FragmentsForwarded)),
         new("fragments_held", Volatile.Read(ref FragmentsHeld)),
@@ -90,5 +95,10 @@ public sealed class DataPathCounters
         new("drop_fragment_cache_full", Volatile.Read(ref FragmentCacheFull)),
         new("drop_fragment_held_full", Volatile.Read(ref FragmentHeldFull)),
         new("drop_fragment_no_connection", Volatile.Read(ref FragmentNoConnection)),
+        new("direct_routed", Volatile.Read(ref DirectRouted)),
+        new("tunnelled", Volatile.Read(ref Tunnelled)),
+        new("icmp_frag_needed_sent", Volatile.Read(ref FragmentationNeededSent)),
+        new("icmp_rate_limited", Volatile.Read(ref IcmpRateLimited)),
+        new("fragmented_datagrams", Volatile.Read(ref Fragmented)),
     ];
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using LvsDirector.Connections;
+using LvsDirector.Forwarding;
 using LvsDirector.Io;
 using LvsDirector.Neighbors;
 using LvsDirector.Services;
@@ -23,6 +24,9 @@ public sealed class Director : IDisposable
     private readonly Func<string, ILink> _openLink;
     private readonly Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> _addressesOf;
     private readonly List<ILink> _links = [];
+
+    // The kernel's gateway routes per interface (next hops to routed real servers); none over in-memory links.
+    private Func<string, Route[]> _routesOf = _ => [];
     private Thread? _thread;
     private volatile bool _stopping;
     private PacketWorker? _worker;
@@ -31,6 +35,7 @@ public sealed class Director : IDisposable
     public Director(DirectorSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider)
         : this(settings, loggerFactory, timeProvider, OpenPacketLink, AfPacketLink.GetIpv4Addresses)
     {
+        _routesOf = name => KernelRoutes.ForInterface(name);
     }
 
     /// <summary>Lets tests run the whole director over in-memory links.</summary>
@@ -165,7 +170,10 @@ public sealed class Director : IDisposable
             var link = _openLink(name);
             _links.Add(link);
             var addresses = _addressesOf(name);
-            contexts[i] = new LinkContext(i, link, addresses, new NeighborTable(reachableMs: (long)_settings.NeighborTimeout.TotalMilliseconds));
+            contexts[i] = new LinkContext(i, link, addresses, new NeighborTable(reachableMs: (long)_settings.NeighborTimeout.TotalMilliseconds))
+            {
+                Routes = _routesOf(name),
+            };
             DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count);
         }
 

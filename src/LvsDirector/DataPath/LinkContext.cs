@@ -1,3 +1,4 @@
+using LvsDirector.Forwarding;
 using LvsDirector.Io;
 using LvsDirector.Neighbors;
 using LvsDirector.Packets;
@@ -31,6 +32,9 @@ internal sealed class LinkContext
     public uint PrimaryAddress { get; }
 
     public (uint Address, uint Mask)[] Subnets { get; }
+
+    /// <summary>Routes through a gateway (from the kernel's table), longest prefix first, for real servers off this link's subnets.</summary>
+    public Route[] Routes { get; init; } = [];
 
     /// <summary>Replaced (not mutated) by the worker when the service table changes.</summary>
     public HashSet<uint> AnnouncedVips { get; set; } = [];

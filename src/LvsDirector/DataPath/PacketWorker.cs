@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using LvsDirector.Connections;
+using LvsDirector.Forwarding;
 using LvsDirector.Io;
 using LvsDirector.Packets;
 using LvsDirector.Scheduling;
@@ -25,6 +26,9 @@ public sealed class PacketWorker : IFrameSink
     private const long HeartbeatMs = 100;
     private const int ExpireScanPerHeartbeat = 1 << 16;
     private const int GratuitousRepeats = 3;
+    private const int MaxFragments = 64;
+    private const long IcmpWindowMs = 100;
+    private const int IcmpPerWindow = 100;
 
     private readonly LinkContext[] _links;
     private readonly ServiceTable _services;
@@ -42,6 +46,11 @@ public sealed class PacketWorker : IFrameSink
     private readonly byte[] _scratch = new byte[ScratchSize];
     private readonly int[] _segmentLengths = new int[MaxSegments];
     private readonly uint[] _probeTargets = new uint[64];
+
+    // DR/TUN: an encapsulated packet (or an ICMP error) is built here, fragments of it in the next.
+    private readonly byte[] _tunnelScratch = new byte[ushort.MaxValue + 128];
+    private readonly byte[] _fragmentScratch = new byte[2 * (ushort.MaxValue + 1024)];
+    private readonly int[] _fragmentLengths = new int[MaxFragments];
     private readonly List<(uint Vip, int Link, int Remaining)> _announcements = [];
     private readonly FragmentTracker _fragments = new();
 
@@ -49,6 +58,9 @@ public sealed class PacketWorker : IFrameSink
     private long _nowMs;
     private long _nextHeartbeatMs;
     private long _seenVersion = -1;
+    private ushort _outerId;
+    private long _icmpWindowEndMs;
+    private int _icmpBudget;
 
     internal PacketWorker(LinkContext[] links, ServiceTable services, ConnectionTable connections, DataPathCounters counters, PacketWorkerOptions? options = null)
     {
@@ -283,6 +295,12 @@ public sealed class PacketWorker : IFrameSink
             return;
         }
 
+        if (server.Method != ForwardingMethod.Masquerade)
+        {
+            // DR and TUN leave the packet's port alone (ipvsadm forces the server port to the service's for them).
+            realPort = info.DestinationPort;
+        }
+
         if (service.OnePacket && info.Protocol == IpProtocol.Udp)
         {
             index = _connections.AddOnePacket(info.Protocol, info.SourceAddress, info.SourcePort, info.DestinationAddress, info.DestinationPort,
@@ -414,19 +432,212 @@ public sealed class PacketWorker : IFrameSink
 
         ref readonly var entry = ref _connections[index];
         CompleteChecksumIfPartial(frame, flags, ref info);
-        NatRewriter.RewriteDestination(frame, info, entry.RealAddress, entry.RealPort);
         var outLink = _links[_serverLink[index]];
-        if (outLink.Neighbors.TryResolve(server.Address, _nowMs, out var mac))
+        var nextHop = NextHop(outLink, server.Address);
+        switch (server.Method)
+        {
+            case ForwardingMethod.DirectRouting:
+                ForwardDirect(outLink, nextHop, frame[..length], ref info);
+                return;
+            case ForwardingMethod.Tunnel:
+                ForwardTunnel(outLink, nextHop, server, frame[..length], ref info);
+                return;
+        }
+
+        NatRewriter.RewriteDestination(frame, info, entry.RealAddress, entry.RealPort);
+        if (outLink.Neighbors.TryResolve(nextHop, _nowMs, out var mac))
         {
             Transmit(outLink, frame[..length], ref info, mac);
         }
-        else if (outLink.Neighbors.TryHold(server.Address, frame[..length]))
+        else if (outLink.Neighbors.TryHold(nextHop, frame[..length]))
         {
             _counters.NeighborHeld++;
         }
         else
         {
             _counters.NeighborUnresolved++;
+        }
+    }
+
+    // ip_vs_dr_xmit: only the MACs change. A packet over the egress MTU is refused with ICMP when DF is set and fragmented
+    // otherwise (ensure_mtu_is_adequate); a GRO/TSO super-frame is cut to the MTU by Transmit, as GSO would.
+    private void ForwardDirect(LinkContext outLink, uint nextHop, Span<byte> frame, ref FrameInfo info)
+    {
+        var mtu = outLink.Link.Mtu;
+        if (info.IpTotalLength > mtu && !IsSuperFrame(in info))
+        {
+            if (IsDontFragment(frame, in info))
+            {
+                SendFragmentationNeeded(frame, in info, mtu);
+                return;
+            }
+
+            SendFragments(outLink, nextHop, frame, info.L3Offset, mtu);
+            return;
+        }
+
+        _counters.DirectRouted++;
+        if (outLink.Neighbors.TryResolve(nextHop, _nowMs, out var mac))
+        {
+            Transmit(outLink, frame, ref info, mac);
+        }
+        else if (outLink.Neighbors.TryHold(nextHop, frame))
+        {
+            _counters.NeighborHeld++;
+        }
+        else
+        {
+            _counters.NeighborUnresolved++;
+        }
+    }
+
+    // ip_vs_tunnel_xmit: the client's packet inside an outer IPv4 header from our address on the egress link. The tunnel
+    // costs 20 (IPIP) or 32 (GUE) bytes of MTU: a DF packet that no longer fits is answered with ICMP
+    // fragmentation-needed carrying MTU - overhead, a non-DF one travels in outer fragments, and a super-frame is
+    // segmented to fit before it is encapsulated.
+    private void ForwardTunnel(LinkContext outLink, uint nextHop, RealServer server, Span<byte> frame, ref FrameInfo info)
+    {
+        var source = outLink.PrimaryAddress;
+        if (source == 0)
+        {
+            _counters.NoRoute++;
+            return;
+        }
+
+        var type = server.TunnelType;
+        var mtu = outLink.Link.Mtu;
+        var tunnelMtu = mtu - TunnelEncapsulation.Overhead(type);
+        int length;
+        if (info.IpTotalLength <= tunnelMtu)
+        {
+            length = TunnelEncapsulation.Encapsulate(frame, in info, _tunnelScratch, type, server.TunnelPort, source, server.Address, _outerId++);
+            if (length > 0)
+            {
+                _counters.Tunnelled++;
+                SendBuilt(outLink, nextHop, _tunnelScratch.AsSpan(0, length));
+            }
+
+            return;
+        }
+
+        if (IsSuperFrame(in info))
+        {
+            var segments = info.Protocol == IpProtocol.Tcp ? TcpSegmenter.Segment(frame, info, tunnelMtu, _scratch, _segmentLengths) : -1;
+            if (segments <= 0)
+            {
+                _counters.OversizeDropped++;
+                return;
+            }
+
+            _counters.Segmented++;
+            var segmentInfo = info;
+            var offset = 0;
+            for (var i = 0; i < segments; i++)
+            {
+                var segment = _scratch.AsSpan(offset, _segmentLengths[i]);
+                offset += _segmentLengths[i];
+                segmentInfo.IpTotalLength = segment.Length - info.L3Offset;
+                length = TunnelEncapsulation.Encapsulate(segment, in segmentInfo, _tunnelScratch, type, server.TunnelPort, source, server.Address, _outerId++);
+                if (length > 0)
+                {
+                    _counters.Tunnelled++;
+                    SendBuilt(outLink, nextHop, _tunnelScratch.AsSpan(0, length));
+                }
+            }
+
+            return;
+        }
+
+        if (IsDontFragment(frame, in info))
+        {
+            SendFragmentationNeeded(frame, in info, tunnelMtu);
+            return;
+        }
+
+        length = TunnelEncapsulation.Encapsulate(frame, in info, _tunnelScratch, type, server.TunnelPort, source, server.Address, _outerId++);
+        if (length > 0)
+        {
+            _counters.Tunnelled++;
+            SendFragments(outLink, nextHop, _tunnelScratch.AsSpan(0, length), info.L3Offset, mtu);
+        }
+    }
+
+    // A frame longer than the MTU of the link it came in on can only be a GRO/TSO aggregate, never a packet on a wire.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsSuperFrame(in FrameInfo info) => info.IpTotalLength > _links[_currentLink].Link.Mtu;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDontFragment(ReadOnlySpan<byte> frame, in FrameInfo info) => Ipv4Header.IsDontFragment(frame[info.L3Offset..]);
+
+    private void SendFragments(LinkContext outLink, uint nextHop, ReadOnlySpan<byte> frame, int l3Offset, int mtu)
+    {
+        var count = Ipv4Fragmenter.Fragment(frame, l3Offset, mtu, _fragmentScratch, _fragmentLengths);
+        if (count <= 0)
+        {
+            _counters.OversizeDropped++;
+            return;
+        }
+
+        _counters.Fragmented++;
+        var offset = 0;
+        for (var i = 0; i < count; i++)
+        {
+            SendBuilt(outLink, nextHop, _fragmentScratch.AsSpan(offset, _fragmentLengths[i]));
+            offset += _fragmentLengths[i];
+        }
+    }
+
+    // Frames built here already fit the MTU: only the MACs are left to fill in.
+    private void SendBuilt(LinkContext outLink, uint nextHop, Span<byte> frame)
+    {
+        if (!outLink.Neighbors.TryResolve(nextHop, _nowMs, out var mac))
+        {
+            if (outLink.Neighbors.TryHold(nextHop, frame))
+            {
+                _counters.NeighborHeld++;
+            }
+            else
+            {
+                _counters.NeighborUnresolved++;
+            }
+
+            return;
+        }
+
+        EthernetHeader.SetDestination(frame, mac);
+        EthernetHeader.SetSource(frame, outLink.Mac);
+        if (outLink.Link.TrySend(frame))
+        {
+            _counters.Forwarded++;
+        }
+        else
+        {
+            _counters.TransmitFull++;
+        }
+    }
+
+    // Answered from the VIP on the link the packet came in on, at most IcmpPerWindow per IcmpWindowMs (Linux rate-limits
+    // ICMP errors too), so a flood of oversize packets cannot turn into a flood of answers.
+    private void SendFragmentationNeeded(ReadOnlySpan<byte> frame, in FrameInfo info, int mtu)
+    {
+        if (_nowMs >= _icmpWindowEndMs)
+        {
+            _icmpWindowEndMs = _nowMs + IcmpWindowMs;
+            _icmpBudget = IcmpPerWindow;
+        }
+
+        if (_icmpBudget <= 0)
+        {
+            _counters.IcmpRateLimited++;
+            return;
+        }
+
+        _icmpBudget--;
+        var link = _links[_currentLink];
+        var length = FragmentationNeeded.Write(_tunnelScratch, frame, in info, link.Mac, (ushort)mtu, _outerId++);
+        if (length > 0 && link.Link.TrySend(_tunnelScratch.AsSpan(0, length)))
+        {
+            _counters.FragmentationNeededSent++;
         }
     }
 
@@ -601,25 +812,33 @@ public sealed class PacketWorker : IFrameSink
             return;
         }
 
-        if (server.Method != ForwardingMethod.Masquerade)
+        var length = info.L3Offset + info.IpTotalLength;
+        var outLink = _links[_serverLink[index]];
+        var nextHop = NextHop(outLink, server.Address);
+        server.Stats.AddInbound(info.IpTotalLength);
+        server.Service.Stats.AddInbound(info.IpTotalLength);
+        switch (server.Method)
         {
-            // IPVS passes such an error unchanged through the connection's DR/TUN transmitter; not wired here yet.
-            _counters.IcmpNotNat++;
-            return;
+            // IPVS passes such an error unchanged through the connection's DR/TUN transmitter: the real server
+            // holds the VIP itself, so the quote already names it.
+            case ForwardingMethod.DirectRouting:
+                _counters.IcmpErrorsForwarded++;
+                ForwardDirect(outLink, nextHop, frame[..length], ref info);
+                return;
+            case ForwardingMethod.Tunnel:
+                _counters.IcmpErrorsForwarded++;
+                ForwardTunnel(outLink, nextHop, server, frame[..length], ref info);
+                return;
         }
 
         ref readonly var entry = ref _connections[index];
         IcmpErrorRewriter.TranslateTowardsServer(frame, info, quoted, entry.RealAddress, entry.RealPort);
         _counters.IcmpErrorsTranslated++;
-        var length = info.L3Offset + info.IpTotalLength;
-        server.Stats.AddInbound(info.IpTotalLength);
-        server.Service.Stats.AddInbound(info.IpTotalLength);
-        var outLink = _links[_serverLink[index]];
-        if (outLink.Neighbors.TryResolve(server.Address, _nowMs, out var mac))
+        if (outLink.Neighbors.TryResolve(nextHop, _nowMs, out var mac))
         {
             Transmit(outLink, frame[..length], ref info, mac);
         }
-        else if (outLink.Neighbors.TryHold(server.Address, frame[..length]))
+        else if (outLink.Neighbors.TryHold(nextHop, frame[..length]))
         {
             _counters.NeighborHeld++;
         }
@@ -791,13 +1010,21 @@ public sealed class PacketWorker : IFrameSink
             return;
         }
 
-        // Later fragments of a datagram wait for ARP like any frame; they parse as Fragment, not Ok.
-        if (FrameParser.Parse(held, out var info) is not (ParseResult.Ok or ParseResult.Fragment))
+        var parsed = FrameParser.Parse(held, out var info);
+        if (parsed == ParseResult.Ok)
         {
-            return;
+            Transmit(link, held, ref info, mac);
         }
-
-        Transmit(link, held, ref info, mac);
+        else if (parsed is ParseResult.UnsupportedProtocol or ParseResult.Fragment && held.Length <= EthernetHeader.Length + link.Link.Mtu + 4)
+        {
+            // A tunnel packet or fragment built by ForwardTunnel/SendFragments: already fits, only the MACs are missing.
+            EthernetHeader.SetDestination(held, mac);
+            EthernetHeader.SetSource(held, link.Mac);
+            if (link.Link.TrySend(held))
+            {
+                _counters.Forwarded++;
+            }
+        }
     }
 
     private int LinkFor(uint address)
@@ -810,8 +1037,47 @@ public sealed class PacketWorker : IFrameSink
             }
         }
 
+        // Off every subnet: the link whose kernel route (through a gateway) matches most specifically.
+        var best = -1;
+        var bestMask = 0u;
+        for (var i = 0; i < _links.Length; i++)
+        {
+            foreach (var route in _links[i].Routes)
+            {
+                if (route.Matches(address) && (best < 0 || route.Mask > bestMask))
+                {
+                    best = i;
+                    bestMask = route.Mask;
+                }
+            }
+        }
+
+        if (best >= 0)
+        {
+            return best;
+        }
+
         // With one link and no address on it, everything is on that segment.
         return _links.Length == 1 ? 0 : -1;
+    }
+
+    // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
+    private static uint NextHop(LinkContext link, uint address)
+    {
+        if (link.Routes.Length == 0 || link.IsOnLink(address))
+        {
+            return address;
+        }
+
+        foreach (var route in link.Routes)
+        {
+            if (route.Matches(address))
+            {
+                return route.Gateway;
+            }
+        }
+
+        return address;
     }
 
     private static bool IsPlainSyn(byte tcpFlags) =>
@@ -866,7 +1132,7 @@ public sealed class PacketWorker : IFrameSink
                 var l = LinkFor(server.Address);
                 if (l >= 0)
                 {
-                    _links[l].Neighbors.Want(server.Address);
+                    _links[l].Neighbors.Want(NextHop(_links[l], server.Address));
                 }
             }
         }

@@ -17,6 +17,8 @@ namespace LvsDirector.Services;
 public sealed class RealServer : SchedulerDestination, IConnectionBindingObserver
 {
     private int _method;
+    private int _tunnelType;
+    private int _tunnelPort;
     private int _removed;
     private int _persistentConnections;
     private uint _upperThreshold;
@@ -41,6 +43,20 @@ public sealed class RealServer : SchedulerDestination, IConnectionBindingObserve
     }
 
     public TrafficCounters Stats { get; } = new();
+
+    /// <summary>Encapsulation when <see cref="Method"/> is <see cref="ForwardingMethod.Tunnel"/>.</summary>
+    public TunnelType TunnelType
+    {
+        get => (TunnelType)Volatile.Read(ref _tunnelType);
+        internal set => Volatile.Write(ref _tunnelType, (int)value);
+    }
+
+    /// <summary>GUE destination port (0 for IPIP).</summary>
+    public ushort TunnelPort
+    {
+        get => (ushort)Volatile.Read(ref _tunnelPort);
+        internal set => Volatile.Write(ref _tunnelPort, value);
+    }
 
     /// <summary>True once -d removed it; existing connections still forward to it.</summary>
     public bool IsRemoved

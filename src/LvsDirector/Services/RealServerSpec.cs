@@ -14,4 +14,10 @@ public sealed record RealServerSpec(IPAddress Address, ushort Port, int Weight, 
 
     /// <summary>ipvsadm -y: new connections again below this many; 0 means below 3/4 of the upper threshold.</summary>
     public uint LowerThreshold { get; init; }
+
+    /// <summary>ipvsadm --tun-type for a tunnelled server; ignored for the other methods.</summary>
+    public TunnelType TunnelType { get; init; }
+
+    /// <summary>ipvsadm --tun-port: the UDP destination port of GUE; required (non-zero) with <see cref="TunnelType.Gue"/>.</summary>
+    public ushort TunnelPort { get; init; }
 }

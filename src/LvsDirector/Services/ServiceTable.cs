@@ -182,6 +182,8 @@ public sealed class ServiceTable
 
             var added = new RealServer(svc, server.Address, address, server.Port, server.Weight, server.Method);
             added.SetThresholds(server.UpperThreshold, server.LowerThreshold);
+            added.TunnelType = server.TunnelType;
+            added.TunnelPort = server.TunnelPort;
             RealServer[] updated = [.. servers, added];
             svc.Scheduler.Update(updated);
             svc.ServerArray = updated;
@@ -222,6 +224,8 @@ public sealed class ServiceTable
 
             servers[index].Weight = server.Weight;
             servers[index].Method = server.Method;
+            servers[index].TunnelType = server.TunnelType;
+            servers[index].TunnelPort = server.TunnelPort;
             servers[index].SetThresholds(server.UpperThreshold, server.LowerThreshold);
             svc.Scheduler.Update(servers);
             PublishLocked();
@@ -376,14 +380,15 @@ public sealed class ServiceTable
     internal static string Ipv4Text(uint address) =>
         $"{address >> 24}.{(address >> 16) & 0xFF}.{(address >> 8) & 0xFF}.{address & 0xFF}";
 
-    // Only NAT is forwarded so far (DR and TUN are roadmap step 3); refusing here keeps any other caller
-    // from getting NAT under another name.
+    // NAT, direct routing and IPIP/GUE tunnelling are all forwarded. GUE needs its UDP port (ipvsadm refuses
+    // --tun-type gue without --tun-port too).
     private static bool TryValidateServer(RealServerSpec server, out uint address)
     {
         address = 0;
         if (server.Address is null || server.Address.AddressFamily != AddressFamily.InterNetwork
             || server.Weight is < 0 or > MaxWeight
-            || server.Method != ForwardingMethod.Masquerade)
+            || !Enum.IsDefined(server.Method)
+            || (server.Method == ForwardingMethod.Tunnel && server.TunnelType == TunnelType.Gue && server.TunnelPort == 0))
         {
             return false;
         }

@@ -183,9 +183,7 @@ public class ConfigurationLoaderTests
                 (5, 10, "logging.level"),
                 (7, 12, "offloads.disable"),
                 (10, 14, "services[0].address"),
-                (13, 9, "services[0].real_servers[0].method"),
                 (14, 17, "services[0].real_servers[0].weight"),
-                (15, 9, "services[0].real_servers[1].method"),
                 (16, 9, "services[0].real_servers[1].wieght"),
                 (20, 5, "services[2]"),
                 (23, 1, "colour"),
@@ -194,9 +192,9 @@ public class ConfigurationLoaderTests
         Assert.All(result.Errors, e => Assert.Equal("lvsd.yaml", e.File));
         Assert.Equal(
             "lvsd.yaml:14:17: services[0].real_servers[0].weight: must be between 0 and 65535",
-            result.Errors[5].ToString());
-        Assert.Contains("did you mean 'weight'", result.Errors[7].Message, StringComparison.Ordinal);
-        Assert.Contains("services[1]", result.Errors[8].Message, StringComparison.Ordinal);
+            result.Errors[4].ToString());
+        Assert.Contains("did you mean 'weight'", result.Errors[5].Message, StringComparison.Ordinal);
+        Assert.Contains("services[1]", result.Errors[6].Message, StringComparison.Ordinal);
     }
 
     [Theory]

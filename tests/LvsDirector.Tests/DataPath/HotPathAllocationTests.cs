@@ -83,6 +83,40 @@ public class HotPathAllocationTests
         Assert.True(bed.Connections.Count >= Connections);
     }
 
+    [Theory]
+    [InlineData(ForwardingMethod.DirectRouting, TunnelType.Ipip, 1500)]
+    [InlineData(ForwardingMethod.Tunnel, TunnelType.Ipip, 1500)]
+    [InlineData(ForwardingMethod.Tunnel, TunnelType.Gue, 1500)]
+    [InlineData(ForwardingMethod.Tunnel, TunnelType.Ipip, 1400)]
+    public void Direct_routing_and_tunnel_frames_allocate_nothing(ForwardingMethod method, TunnelType tunnelType, int serverMtu)
+    {
+        const int Connections = 100_000;
+        var bed = new NatTestBed(tableSize: Connections + 65_536, linkCapacity: 64, discardSent: true, defaultService: false, serverMtu: serverMtu);
+        bed.AddService(new VirtualServiceSpec(NatTestBed.Key, "rr"), 80, method: method, tunnelType: tunnelType, tunnelPort: 6080);
+        bed.ResolveServers();
+        bed.ServerLink.DiscardSent = true;
+        bed.ClientLink.DiscardSent = true;
+
+        // With MTU 1400 the 1500-byte DF segment gets fragmentation-needed (rate-limited) instead of going through.
+        var syn = NatTestBed.Client().Tcp(1, 80, TcpFlags.Syn, []);
+        var data = NatTestBed.Client().Tcp(1, 80, TcpFlags.Ack | TcpFlags.Psh, new byte[1500 - 40]);
+        var reply = NatTestBed.Server(0).Tcp(80, 1, TcpFlags.Ack, new byte[64]);
+        for (var round = 0; round < 3; round++)
+        {
+            Run(bed, syn, data, reply, clientBase: 0xC612_1000u + ((uint)round << 8), count: 10_000);
+            Thread.Sleep(250);
+        }
+
+        var forwardedBefore = bed.Counters.ForwardedFrames;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var frames = Run(bed, syn, data, reply, clientBase: 0xC614_0000, count: Connections);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(frames >= 200_000, $"only {frames} frames pushed");
+        Assert.Equal(0, allocated);
+        Assert.True(bed.Counters.ForwardedFrames - forwardedBefore >= Connections);
+    }
+
     // Each connection: its SYN (scheduled and added), a data segment (found inbound), and — for a third of
     // them — a server reply (found outbound). Addresses and ports are patched in place; checksums need not
     // be valid for this measurement since nothing verifies them on the way.

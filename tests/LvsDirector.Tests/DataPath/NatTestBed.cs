@@ -30,16 +30,18 @@ internal sealed class NatTestBed
         bool discardSent = false,
         PacketWorkerOptions? options = null,
         ConnectionTimeouts? timeouts = null,
-        bool defaultService = true)
+        bool defaultService = true,
+        int serverMtu = 1500,
+        LvsDirector.Forwarding.Route[]? serverRoutes = null)
     {
         ClientLink = new InMemoryLink("eth0", ClientLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
-        ServerLink = new InMemoryLink("eth1", ServerLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
+        ServerLink = new InMemoryLink("eth1", ServerLinkMac, serverMtu, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
         Services = new ServiceTable();
         Counters = new DataPathCounters();
         LinkContext[] links =
         [
             new LinkContext(0, ClientLink, [(0xC612_0001u, 24)], new NeighborTable()),
-            new LinkContext(1, ServerLink, [(0xC613_0001u, 24)], new NeighborTable()),
+            new LinkContext(1, ServerLink, [(0xC613_0001u, 24)], new NeighborTable()) { Routes = serverRoutes ?? [] },
         ];
         Connections = new ConnectionTable(tableSize, timeouts ?? ConnectionTimeouts.Default, seed: 42);
         Worker = new PacketWorker(links, Services, Connections, Counters, options);
@@ -75,15 +77,19 @@ internal sealed class NatTestBed
     public static IPAddress ServerIp(int i) => Ipv4Address.ToIPAddress(ServerAddresses[i]);
 
     /// <summary>Adds a service and the three real servers (NAT) on <paramref name="serverPort"/>.</summary>
-    public void AddService(VirtualServiceSpec spec, ushort serverPort, uint upperThreshold = 0, uint lowerThreshold = 0)
+    public void AddService(
+        VirtualServiceSpec spec, ushort serverPort, uint upperThreshold = 0, uint lowerThreshold = 0,
+        ForwardingMethod method = ForwardingMethod.Masquerade, TunnelType tunnelType = TunnelType.Ipip, ushort tunnelPort = 0)
     {
         Assert.Equal(ServiceTableError.None, Services.AddService(spec));
         for (var i = 0; i < ServerAddresses.Length; i++)
         {
-            Assert.Equal(ServiceTableError.None, Services.AddRealServer(spec.Key, new RealServerSpec(ServerIp(i), serverPort, 1, ForwardingMethod.Masquerade)
+            Assert.Equal(ServiceTableError.None, Services.AddRealServer(spec.Key, new RealServerSpec(ServerIp(i), serverPort, 1, method)
             {
                 UpperThreshold = upperThreshold,
                 LowerThreshold = lowerThreshold,
+                TunnelType = tunnelType,
+                TunnelPort = tunnelPort,
             }));
         }
     }

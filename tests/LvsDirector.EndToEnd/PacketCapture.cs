@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace LvsDirector.EndToEnd;
+
+/// <summary>
+/// tcpdump in a lab namespace for a bounded time, written to a file under the lab directory, then read back with
+/// tcpdump filters or checked with tshark.
+/// </summary>
+public sealed class PacketCapture
+{
+    private readonly Task<CommandResult> _run;
+
+    private PacketCapture(string path, Task<CommandResult> run)
+    {
+        Path = path;
+        _run = run;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Starts capturing and gives tcpdump a moment to open its socket before traffic flows.</summary>
+    public static async Task<PacketCapture> StartAsync(LabFixture lab, string node, string interfaceName, int seconds, string name, bool inboundOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        var path = System.IO.Path.Combine(lab.LabDirectory, name + ".pcap");
+        var command = new List<string> { "timeout", seconds.ToString(CultureInfo.InvariantCulture), "tcpdump", "-i", interfaceName, "-n", "-U", "-s", "0", "-w", path };
+        if (inboundOnly)
+        {
+            command.AddRange(["-Q", "in"]);
+        }
+
+        var run = lab.RunIn(node, TimeSpan.FromSeconds(seconds + 10), [.. command]);
+        await Task.Delay(1500);
+        return new PacketCapture(path, run);
+    }
+
+    /// <summary>Waits for the capture to end (its time limit).</summary>
+    public async Task StopAsync()
+    {
+        var result = await _run;
+        Assert.True(File.Exists(Path), $"no capture written: {result.Describe()}");
+    }
+
+    /// <summary>How many captured packets match a tcpdump filter.</summary>
+    public async Task<int> CountAsync(string filter)
+    {
+        var result = await Shell.RunAsync("tcpdump", ["-r", Path, "-n", filter], TimeSpan.FromSeconds(20));
+        result.EnsureSuccess();
+        return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+    }
+
+    /// <summary>Packets tshark finds malformed or with a bad IP/TCP/UDP checksum (validation switched on), one line each.</summary>
+    public async Task<string[]> FindBadPacketsAsync()
+    {
+        var result = await Shell.RunAsync("tshark",
+        [
+            "-r", Path, "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+            "-Y", "_ws.malformed || tcp.checksum.status == \"Bad\" || udp.checksum.status == \"Bad\" || ip.checksum.status == \"Bad\"",
+        ], TimeSpan.FromSeconds(60));
+        result.EnsureSuccess();
+        return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+}
