@@ -114,14 +114,12 @@ internal static class ImportCommand
             }
         }
 
-        foreach (var warning in imported.Warnings)
+        foreach (var warning in imported.OrderedWarnings())
         {
             stderr.Write($"{warning}\n");
         }
 
-        var notCarried = imported.Warnings.Count;
-        stderr.Write($"{Program.Name} import: {imported.Services.Count} service(s) translated from {input}; " +
-            $"{notCarried} directive(s) not carried over; set 'interfaces' (written as {LvsdYamlWriter.PlaceholderInterface}) before use\n");
+        stderr.Write($"{Program.Name} import: {imported.Services.Count} service(s) translated from {input}; {imported.Warnings.Count} item(s) above need attention\n");
         return ExitCodes.Success;
     }
 

@@ -13,9 +13,24 @@ internal sealed class ImportedRealServer
     /// <summary>masq, route or tunnel.</summary>
     public required string Method { get; set; }
 
+    /// <summary>GUE port for method tunnel with tun_type gue; 0 for plain IP-in-IP.</summary>
+    public int GuePort { get; set; }
+
     public int UpperThreshold { get; set; }
 
     public int LowerThreshold { get; set; }
 
     public int SourceLine { get; init; }
+
+    public ImportedRealServer WithoutPort() => new()
+    {
+        Address = Address,
+        Port = 0,
+        Weight = Weight,
+        Method = Method,
+        GuePort = GuePort,
+        UpperThreshold = UpperThreshold,
+        LowerThreshold = LowerThreshold,
+        SourceLine = SourceLine,
+    };
 }

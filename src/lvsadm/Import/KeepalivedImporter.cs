@@ -53,6 +53,7 @@ internal static class KeepalivedImporter
             result.Warn(group.File, group.Line, $"virtual_server_group {group.Arguments[0]} is used by no virtual_server; not carried over");
         }
 
+        result.WarnInterfacesPlaceholder();
         return result;
     }
 
@@ -107,8 +108,8 @@ internal static class KeepalivedImporter
         }
 
         var template = new ImportedService { Protocol = "tcp", SourceFile = file, SourceLine = line };
-        string? defaultMethod = null;
-        var servers = new List<(ImportedRealServer Server, string? Method)>();
+        (string Method, int GuePort)? defaultMethod = null;
+        var servers = new List<(ImportedRealServer Server, (string Method, int GuePort)? Method)>();
         var unsupportedProtocol = false;
         KeepalivedStatement? ops = null;
 
@@ -196,7 +197,7 @@ internal static class KeepalivedImporter
 
         foreach (var (server, method) in servers)
         {
-            server.Method = method ?? defaultMethod ?? "masq";
+            (server.Method, server.GuePort) = method ?? defaultMethod ?? ("masq", 0);
             if (!template.RealServers.Any(s => s.Address == server.Address && s.Port == server.Port))
             {
                 template.RealServers.Add(server);
@@ -210,6 +211,7 @@ internal static class KeepalivedImporter
         foreach (var (address, port, fwmark, targetFile, targetLine) in targets)
         {
             var service = template.CopyFor(address, port, fwmark, targetLine);
+            DropUnusedPorts(service, result);
             if (service.OnePacket && fwmark == 0 && service.Protocol != "udp" && ops is not null)
             {
                 result.Warn(ops.File, ops.Line, $"ops not carried over for {service.Key} (one-packet scheduling applies to UDP and fwmark services)");
@@ -229,6 +231,30 @@ internal static class KeepalivedImporter
             }
 
             result.AddService(service, statement.Keyword);
+        }
+    }
+
+    /// <summary>
+    /// Direct routing and tunnelling deliver the packet unchanged, so IPVS ignores a real server's port there and
+    /// lvsd insists it equal the service port; it is left out, and reported when it said something else.
+    /// </summary>
+    private static void DropUnusedPorts(ImportedService service, ImportedConfiguration result)
+    {
+        for (var i = 0; i < service.RealServers.Count; i++)
+        {
+            var server = service.RealServers[i];
+            if (server.Method == "masq" || server.Port == 0)
+            {
+                continue;
+            }
+
+            if (server.Port != service.Port || service.Fwmark != 0)
+            {
+                result.Warn(service.SourceFile, server.SourceLine,
+                    $"real_server {server.Address} {server.Port}: the port is not carried over (with {server.Method} forwarding the packet keeps its destination port)");
+            }
+
+            service.RealServers[i] = server.WithoutPort();
         }
     }
 
@@ -268,7 +294,7 @@ internal static class KeepalivedImporter
         }
     }
 
-    private static ImportedRealServer? RealServer(KeepalivedStatement directive, ImportedConfiguration result, out string? method)
+    private static ImportedRealServer? RealServer(KeepalivedStatement directive, ImportedConfiguration result, out (string Method, int GuePort)? method)
     {
         method = null;
         var file = directive.File;
@@ -329,27 +355,50 @@ internal static class KeepalivedImporter
         return server;
     }
 
-    private static string Method(KeepalivedStatement directive, ImportedConfiguration result)
+    /// <summary>lb_kind/lvs_method NAT|DR|TUN, keepalived 2.x adding "TUN type ipip|gue|gre [port N] [csum options]".</summary>
+    private static (string Method, int GuePort) Method(KeepalivedStatement directive, ImportedConfiguration result)
     {
-        if (directive.Arguments.Count == 0)
+        var args = directive.Arguments;
+        if (args.Count == 0)
         {
             throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword}: expected NAT, DR or TUN");
         }
 
-        var method = directive.Arguments[0].ToUpperInvariant() switch
+        var method = args[0].ToUpperInvariant() switch
         {
             "NAT" => "masq",
             "DR" => "route",
             "TUN" => "tunnel",
-            _ => throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword}: '{directive.Arguments[0]}' is not NAT, DR or TUN"),
+            _ => throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword}: '{args[0]}' is not NAT, DR or TUN"),
         };
-        if (directive.Arguments.Count > 1)
+        var guePort = 0;
+        var rest = args.Skip(1).ToList();
+        if (method == "tunnel" && rest is ["type", var type, ..])
         {
-            result.Warn(directive.File, directive.Line,
-                $"{directive.Text}: the options after {directive.Arguments[0]} are not carried over (lvsd tunnels with plain IP-in-IP)");
+            rest.RemoveRange(0, 2);
+            switch (type.ToLowerInvariant())
+            {
+                case "ipip":
+                    break;
+                case "gue" when rest is ["port", var port, ..]:
+                    guePort = (int)ImportValues.ParseInteger(port, 1, 65535, directive.File, directive.Line, $"{directive.Keyword} TUN type gue port");
+                    rest.RemoveRange(0, 2);
+                    break;
+                case "gue":
+                    throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword} TUN type gue: a port is required");
+                default:
+                    result.Warn(directive.File, directive.Line,
+                        $"{directive.Text}: tunnel type '{type}' not carried over (lvsd tunnels with ipip or gue); written as plain IP-in-IP, change the real server to match");
+                    break;
+            }
         }
 
-        return method;
+        if (rest.Count > 0)
+        {
+            result.Warn(directive.File, directive.Line, $"{directive.Text}: '{string.Join(' ', rest)}' not carried over (lvsd has no such tunnel options)");
+        }
+
+        return (method, guePort);
     }
 
     private static string Single(KeepalivedStatement directive) =>

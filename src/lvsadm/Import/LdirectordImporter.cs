@@ -85,6 +85,7 @@ internal static class LdirectordImporter
             Finish(current, result);
         }
 
+        result.WarnInterfacesPlaceholder();
         return result;
     }
 
@@ -191,6 +192,19 @@ internal static class LdirectordImporter
 
         foreach (var server in servers)
         {
+            // Gate and ipip deliver the packet unchanged: IPVS ignores the port and lvsd wants none that differs.
+            if (server.Method != "masq" && server.Port != 0)
+            {
+                if (server.Port != service.Port || service.Fwmark != 0)
+                {
+                    result.Warn(file, server.SourceLine,
+                        $"real {server.Address}:{server.Port}: the port is not carried over (with {server.Method} forwarding the packet keeps its destination port)");
+                }
+
+                service.RealServers.Add(server.WithoutPort());
+                continue;
+            }
+
             service.RealServers.Add(server);
         }
 

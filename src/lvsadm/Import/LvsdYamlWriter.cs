@@ -23,7 +23,7 @@ internal static class LvsdYamlWriter
         text.Append(CultureInfo.InvariantCulture, $"# lvsd configuration translated by `lvsadm import {configuration.Format}` from {source}.\n");
         if (configuration.Warnings.Count > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"# {configuration.Warnings.Count} directive(s) were not carried over; lvsadm listed each on stderr.\n");
+            text.Append(CultureInfo.InvariantCulture, $"# {configuration.Warnings.Count} item(s) need attention (directives not carried over, placeholders); lvsadm listed each on stderr.\n");
         }
 
         text.Append("# Check it with `lvsd --check-config FILE`. Reference: docs/configuration.md\n\n");
@@ -123,6 +123,11 @@ internal static class LvsdYamlWriter
             }
 
             text.Append(CultureInfo.InvariantCulture, $", weight: {server.Weight}, method: {server.Method}");
+            if (server.GuePort != 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $", tun_type: gue, tun_port: {server.GuePort}");
+            }
+
             if (server.UpperThreshold != 0)
             {
                 text.Append(CultureInfo.InvariantCulture, $", upper_threshold: {server.UpperThreshold}");
