@@ -1,3 +1,4 @@
+using LvsDirector.Admin.Import;
 using LvsDirector.Control;
 
 namespace LvsDirector.Admin;
@@ -37,6 +38,14 @@ internal static class Program
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(args);
+
+        // Not an ipvsadm command: a translator that never talks to lvsd.
+        if (args.Length > 0 && args[0] == "import")
+        {
+            return ImportCommand.Run(args[1..], stdout, stderr);
+        }
+
         AdminCommand command;
         try
         {

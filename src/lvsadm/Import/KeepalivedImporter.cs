@@ -1,0 +1,428 @@
+namespace LvsDirector.Admin.Import;
+
+/// <summary>
+/// Translates the LVS part of keepalived.conf (virtual_server, virtual_server_group, real_server) into lvsd
+/// services and reports every other directive as not carried over.
+/// </summary>
+internal static class KeepalivedImporter
+{
+    public const string Format = "keepalived";
+
+    private const string HealthReason = "health checks arrive in roadmap step 5";
+
+    private static readonly string[] CheckBlocks =
+        ["TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "FILE_CHECK", "PING_CHECK", "UDP_CHECK"];
+
+    private static readonly string[] SchedulerFlagKeywords = ["sh-port", "sh-fallback", "mh-port", "mh-fallback", "flag-1", "flag-2", "flag-3"];
+
+    public static ImportedConfiguration Import(string text, string file, string? baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new ImportedConfiguration(file, Format);
+        var statements = KeepalivedParser.Parse(KeepalivedTokenizer.Tokenize(text, file, baseDirectory, result));
+
+        var groups = new Dictionary<string, KeepalivedStatement>(StringComparer.Ordinal);
+        foreach (var statement in statements.Where(s => s.Keyword == "virtual_server_group"))
+        {
+            if (statement.Arguments.Count != 1 || statement.Block is null)
+            {
+                throw new ImportParseException(statement.File, statement.Line, "virtual_server_group needs a name and a { } block");
+            }
+
+            groups[statement.Arguments[0]] = statement;
+        }
+
+        var marks = new HashSet<uint>();
+        foreach (var statement in statements)
+        {
+            switch (statement.Keyword)
+            {
+                case "virtual_server":
+                    VirtualServer(statement, groups, result, marks);
+                    break;
+                case "virtual_server_group":
+                    break;
+                default:
+                    result.Warn(statement.File, statement.Line, $"{Describe(statement)} not carried over ({TopLevelReason(statement.Keyword)})");
+                    break;
+            }
+        }
+
+        foreach (var group in groups.Values.Where(g => !statements.Any(s => s.Keyword == "virtual_server" && s.Arguments is ["group", var name] && name == g.Arguments[0])))
+        {
+            result.Warn(group.File, group.Line, $"virtual_server_group {group.Arguments[0]} is used by no virtual_server; not carried over");
+        }
+
+        result.WarnInterfacesPlaceholder();
+        return result;
+    }
+
+    private static string TopLevelReason(string keyword) => keyword switch
+    {
+        "global_defs" => "keepalived's global settings have no lvsd equivalent",
+        "static_ipaddress" or "static_routes" or "static_rules" => "lvsd does not configure addresses or routes",
+        _ when keyword.StartsWith("vrrp_", StringComparison.Ordinal) => "VRRP is not part of lvsd yet",
+        "linkbeat_interfaces" or "garp_group" or "track_file" or "net_namespace" => "no lvsd equivalent",
+        _ => "not recognized by the importer",
+    };
+
+    private static string Describe(KeepalivedStatement statement) =>
+        statement.Block is null ? statement.Text : $"{statement.Text} {{ … }} block";
+
+    private static void VirtualServer(KeepalivedStatement statement, Dictionary<string, KeepalivedStatement> groups, ImportedConfiguration result, HashSet<uint> marks)
+    {
+        var file = statement.File;
+        var line = statement.Line;
+        if (statement.Block is null)
+        {
+            throw new ImportParseException(file, line, $"{statement.Text}: a virtual_server needs a {{ }} block");
+        }
+
+        // Which (address, port) or mark the service stands for, each with the line naming it.
+        var targets = new List<(string? Address, int Port, uint Fwmark, string File, int Line)>();
+        switch (statement.Arguments)
+        {
+            case ["fwmark", var mark]:
+                targets.Add((null, 0, (uint)ImportValues.ParseInteger(mark, 1, uint.MaxValue, file, line, "virtual_server fwmark"), file, line));
+                break;
+            case ["group", var name]:
+                if (!groups.TryGetValue(name, out var group))
+                {
+                    throw new ImportParseException(file, line, $"virtual_server group {name}: no virtual_server_group {name} is defined");
+                }
+
+                GroupTargets(group, targets, result);
+                break;
+            case [var address, var port]:
+                if (ImportValues.IsIPv6(address))
+                {
+                    result.Warn(file, line, $"{Describe(statement)} not carried over (IPv6 services are not supported by lvsd yet)");
+                    return;
+                }
+
+                targets.Add((ImportValues.ParseIPv4(address, file, line, "virtual_server"),
+                    (int)ImportValues.ParseInteger(port, 0, 65535, file, line, "virtual_server port"), 0, file, line));
+                break;
+            default:
+                throw new ImportParseException(file, line, $"{statement.Text}: expected 'virtual_server IP PORT', 'virtual_server fwmark N' or 'virtual_server group NAME'");
+        }
+
+        var template = new ImportedService { Protocol = "tcp", SourceFile = file, SourceLine = line };
+        (string Method, int GuePort)? defaultMethod = null;
+        var servers = new List<(ImportedRealServer Server, (string Method, int GuePort)? Method)>();
+        var unsupportedProtocol = false;
+        KeepalivedStatement? ops = null;
+
+        foreach (var directive in statement.Block)
+        {
+            var args = directive.Arguments;
+            var what = directive.Keyword;
+            switch (directive.Keyword)
+            {
+                case "lb_algo" or "lvs_sched":
+                    template.Scheduler = ImportValues.ParseScheduler(Single(directive), directive.File, directive.Line, what);
+                    break;
+                case "lb_kind" or "lvs_method":
+                    defaultMethod = Method(directive, result);
+                    break;
+                case "persistence_timeout":
+                    template.PersistenceTimeout = args.Count == 0
+                        ? 360
+                        : (int)ImportValues.ParseInteger(Single(directive), 1, 2147483, directive.File, directive.Line, what);
+                    break;
+                case "persistence_granularity":
+                    template.PersistenceNetmask = ImportValues.ParseNetmask(Single(directive), directive.File, directive.Line, what);
+                    break;
+                case "protocol":
+                    switch (Single(directive).ToUpperInvariant())
+                    {
+                        case "TCP":
+                            template.Protocol = "tcp";
+                            break;
+                        case "UDP":
+                            template.Protocol = "udp";
+                            break;
+                        case "SCTP":
+                            unsupportedProtocol = true;
+                            break;
+                        default:
+                            throw new ImportParseException(directive.File, directive.Line, $"protocol: '{args[0]}' is not TCP, UDP or SCTP");
+                    }
+
+                    break;
+                case "ops":
+                    ops = directive;
+                    template.OnePacket = true;
+                    break;
+                case "real_server":
+                    var server = RealServer(directive, result, out var serverMethod);
+                    if (server is not null)
+                    {
+                        servers.Add((server, serverMethod));
+                    }
+
+                    break;
+                case var flag when SchedulerFlagKeywords.Contains(flag):
+                    template.SchedulerFlags.Add(flag);
+                    break;
+                default:
+                    result.Warn(directive.File, directive.Line, $"{Describe(directive)} not carried over ({ServiceReason(directive.Keyword)})");
+                    break;
+            }
+        }
+
+        if (unsupportedProtocol)
+        {
+            result.Warn(file, line, $"{statement.Text}: protocol SCTP is not supported by lvsd; the whole virtual_server is not carried over");
+            return;
+        }
+
+        if (template.PersistenceTimeout is null && template.PersistenceNetmask is not null)
+        {
+            var granularity = statement.Block.First(d => d.Keyword == "persistence_granularity");
+            result.Warn(granularity.File, granularity.Line, "persistence_granularity not carried over (it needs persistence_timeout, which this virtual_server lacks)");
+            template.PersistenceNetmask = null;
+        }
+
+        foreach (var flag in template.SchedulerFlags.ToList())
+        {
+            var owner = flag.StartsWith("sh-", StringComparison.Ordinal) ? "sh" : flag.StartsWith("mh-", StringComparison.Ordinal) ? "mh" : null;
+            if (owner is not null && !string.Equals(owner, template.Scheduler, StringComparison.Ordinal))
+            {
+                var directive = statement.Block.First(d => d.Keyword == flag);
+                result.Warn(directive.File, directive.Line, $"{flag} not carried over (it applies to the {owner} scheduler only)");
+                template.SchedulerFlags.Remove(flag);
+            }
+        }
+
+        foreach (var (server, method) in servers)
+        {
+            (server.Method, server.GuePort) = method ?? defaultMethod ?? ("masq", 0);
+            if (!template.RealServers.Any(s => s.Address == server.Address && s.Port == server.Port))
+            {
+                template.RealServers.Add(server);
+            }
+            else
+            {
+                result.Warn(file, server.SourceLine, $"real_server {server.Address} {server.Port}: listed twice in this virtual_server; the second is not carried over");
+            }
+        }
+
+        foreach (var (address, port, fwmark, targetFile, targetLine) in targets)
+        {
+            var service = template.CopyFor(address, port, fwmark, targetLine);
+            DropUnusedPorts(service, result);
+            if (service.OnePacket && fwmark == 0 && service.Protocol != "udp" && ops is not null)
+            {
+                result.Warn(ops.File, ops.Line, $"ops not carried over for {service.Key} (one-packet scheduling applies to UDP and fwmark services)");
+                service.OnePacket = false;
+            }
+
+            if (fwmark == 0 && port == 0 && service.PersistenceTimeout is null)
+            {
+                result.Warn(targetFile, targetLine, $"{service.Key}: a port-0 service needs persistence in lvsd; not carried over");
+                continue;
+            }
+
+            if (fwmark != 0 && marks.Add(fwmark))
+            {
+                result.Warn(targetFile, targetLine,
+                    $"fwmark {fwmark}: the iptables/nft rule that sets this mark must be translated by hand into a firewall_marks entry (a commented placeholder is written)");
+            }
+
+            result.AddService(service, statement.Keyword);
+        }
+    }
+
+    /// <summary>
+    /// Direct routing and tunnelling deliver the packet unchanged, so IPVS ignores a real server's port there and
+    /// lvsd insists it equal the service port; it is left out, and reported when it said something else.
+    /// </summary>
+    private static void DropUnusedPorts(ImportedService service, ImportedConfiguration result)
+    {
+        for (var i = 0; i < service.RealServers.Count; i++)
+        {
+            var server = service.RealServers[i];
+            if (server.Method == "masq" || server.Port == 0)
+            {
+                continue;
+            }
+
+            if (server.Port != service.Port || service.Fwmark != 0)
+            {
+                result.Warn(service.SourceFile, server.SourceLine,
+                    $"real_server {server.Address} {server.Port}: the port is not carried over (with {server.Method} forwarding the packet keeps its destination port)");
+            }
+
+            service.RealServers[i] = server.WithoutPort();
+        }
+    }
+
+    private static void GroupTargets(KeepalivedStatement group, List<(string? Address, int Port, uint Fwmark, string File, int Line)> targets, ImportedConfiguration result)
+    {
+        foreach (var entry in group.Block!)
+        {
+            var file = entry.File;
+            var line = entry.Line;
+            if (entry.Block is not null)
+            {
+                throw new ImportParseException(file, line, $"virtual_server_group {group.Arguments[0]}: unexpected block after '{entry.Text}'");
+            }
+
+            switch (entry.Keyword, entry.Arguments)
+            {
+                case ("fwmark", [var mark]):
+                    targets.Add((null, 0, (uint)ImportValues.ParseInteger(mark, 1, uint.MaxValue, file, line, "fwmark"), file, line));
+                    break;
+                case (var address, [var port]):
+                    if (ImportValues.IsIPv6(address))
+                    {
+                        result.Warn(file, line, $"virtual_server_group {group.Arguments[0]} entry {entry.Text} not carried over (IPv6 services are not supported by lvsd yet)");
+                        break;
+                    }
+
+                    var portNumber = (int)ImportValues.ParseInteger(port, 0, 65535, file, line, "virtual_server_group port");
+                    foreach (var expanded in ImportValues.ExpandRange(address, "-", file, line, "virtual_server_group"))
+                    {
+                        targets.Add((expanded, portNumber, 0, file, line));
+                    }
+
+                    break;
+                default:
+                    throw new ImportParseException(file, line, $"virtual_server_group {group.Arguments[0]}: expected 'IP PORT', 'IP-RANGE PORT' or 'fwmark N', not '{entry.Text}'");
+            }
+        }
+    }
+
+    private static ImportedRealServer? RealServer(KeepalivedStatement directive, ImportedConfiguration result, out (string Method, int GuePort)? method)
+    {
+        method = null;
+        var file = directive.File;
+        var line = directive.Line;
+        if (directive.Arguments.Count is < 1 or > 2)
+        {
+            throw new ImportParseException(file, line, $"{directive.Text}: expected 'real_server IP [PORT]'");
+        }
+
+        var addressText = directive.Arguments[0];
+        if (ImportValues.IsIPv6(addressText))
+        {
+            result.Warn(file, line, $"{Describe(directive)} not carried over (IPv6 real servers are not supported by lvsd yet)");
+            return null;
+        }
+
+        var address = ImportValues.ParseIPv4(addressText, file, line, "real_server");
+        var port = directive.Arguments.Count == 2 ? (int)ImportValues.ParseInteger(directive.Arguments[1], 0, 65535, file, line, "real_server port") : 0;
+        var server = new ImportedRealServer { Address = address, Port = port, Method = "masq", SourceLine = line };
+        foreach (var inner in directive.Block ?? [])
+        {
+            var what = $"real_server {address} {inner.Keyword}";
+            switch (inner.Keyword)
+            {
+                case "weight":
+                    server.Weight = (int)ImportValues.ParseInteger(Single(inner), 0, 65535, inner.File, inner.Line, what);
+                    break;
+                case "uthreshold":
+                    server.UpperThreshold = (int)ImportValues.ParseInteger(Single(inner), 0, int.MaxValue, inner.File, inner.Line, what);
+                    break;
+                case "lthreshold":
+                    server.LowerThreshold = (int)ImportValues.ParseInteger(Single(inner), 0, int.MaxValue, inner.File, inner.Line, what);
+                    break;
+                case "lb_kind" or "lvs_method":
+                    method = Method(inner, result);
+                    break;
+                case var check when CheckBlocks.Contains(check):
+                    result.Warn(inner.File, inner.Line, $"{inner.Keyword} health check not carried over ({HealthReason})");
+                    break;
+                default:
+                    result.Warn(inner.File, inner.Line, $"real_server {address}: {Describe(inner)} not carried over ({ServerReason(inner.Keyword)})");
+                    break;
+            }
+        }
+
+        if (server.UpperThreshold != 0 && server.LowerThreshold > server.UpperThreshold)
+        {
+            throw new ImportParseException(file, line, $"real_server {address}: lthreshold {server.LowerThreshold} exceeds uthreshold {server.UpperThreshold}");
+        }
+
+        if (server.UpperThreshold == 0 && server.LowerThreshold != 0)
+        {
+            var lower = directive.Block!.First(d => d.Keyword == "lthreshold");
+            result.Warn(lower.File, lower.Line, $"real_server {address}: lthreshold not carried over (it has no meaning without uthreshold)");
+            server.LowerThreshold = 0;
+        }
+
+        return server;
+    }
+
+    /// <summary>lb_kind/lvs_method NAT|DR|TUN, keepalived 2.x adding "TUN type ipip|gue|gre [port N] [csum options]".</summary>
+    private static (string Method, int GuePort) Method(KeepalivedStatement directive, ImportedConfiguration result)
+    {
+        var args = directive.Arguments;
+        if (args.Count == 0)
+        {
+            throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword}: expected NAT, DR or TUN");
+        }
+
+        var method = args[0].ToUpperInvariant() switch
+        {
+            "NAT" => "masq",
+            "DR" => "route",
+            "TUN" => "tunnel",
+            _ => throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword}: '{args[0]}' is not NAT, DR or TUN"),
+        };
+        var guePort = 0;
+        var rest = args.Skip(1).ToList();
+        if (method == "tunnel" && rest is ["type", var type, ..])
+        {
+            rest.RemoveRange(0, 2);
+            switch (type.ToLowerInvariant())
+            {
+                case "ipip":
+                    break;
+                case "gue" when rest is ["port", var port, ..]:
+                    guePort = (int)ImportValues.ParseInteger(port, 1, 65535, directive.File, directive.Line, $"{directive.Keyword} TUN type gue port");
+                    rest.RemoveRange(0, 2);
+                    break;
+                case "gue":
+                    throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword} TUN type gue: a port is required");
+                default:
+                    result.Warn(directive.File, directive.Line,
+                        $"{directive.Text}: tunnel type '{type}' not carried over (lvsd tunnels with ipip or gue); written as plain IP-in-IP, change the real server to match");
+                    break;
+            }
+        }
+
+        if (rest.Count > 0)
+        {
+            result.Warn(directive.File, directive.Line, $"{directive.Text}: '{string.Join(' ', rest)}' not carried over (lvsd has no such tunnel options)");
+        }
+
+        return (method, guePort);
+    }
+
+    private static string Single(KeepalivedStatement directive) =>
+        directive.Arguments.Count == 1 && directive.Block is null
+            ? directive.Arguments[0]
+            : throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword}: expected exactly one value");
+
+    private static string ServiceReason(string keyword) => keyword switch
+    {
+        "delay_loop" or "connect_timeout" or "retry" or "delay_before_retry" or "warmup" or "inhibit_on_failure"
+            or "virtualhost" or "smtp_alert" or "ha_suspend" => HealthReason,
+        "sorry_server" or "sorry_server_inhibit" or "sorry_server_lvs_method" => "sorry servers depend on health checks, roadmap step 5",
+        "quorum" or "quorum_up" or "quorum_down" or "hysteresis" or "alpha" or "omega" => "quorum handling depends on health checks, roadmap step 5",
+        "nat_mask" => "lvsd does not use it",
+        "persistence_engine" => "lvsd has no persistence engines",
+        "hashed" => "lvsd has no equivalent",
+        "ip_family" => "lvsd serves IPv4 only so far",
+        _ => "not recognized by the importer",
+    };
+
+    private static string ServerReason(string keyword) => keyword switch
+    {
+        "inhibit_on_failure" or "notify_up" or "notify_down" or "delay_loop" or "alpha" or "omega" or "retry"
+            or "connect_timeout" or "delay_before_retry" or "warmup" or "smtp_alert" or "virtualhost" => HealthReason,
+        _ => "not recognized by the importer",
+    };
+}

@@ -1,0 +1,9 @@
+namespace LvsDirector.Admin.Import;
+
+internal enum KeepalivedTokenKind
+{
+    Word,
+    Open,
+    Close,
+    EndOfLine,
+}

@@ -1,0 +1,322 @@
+namespace LvsDirector.Admin.Import;
+
+/// <summary>
+/// Translates ldirectord.cf: each unindented virtual= line opens a service whose settings are the indented lines
+/// below it. Scheduling, forwarding and persistence are carried over; checks and global settings are reported.
+/// </summary>
+internal static class LdirectordImporter
+{
+    public const string Format = "ldirectord";
+
+    /// <summary>ldirectord's scheduler when a virtual names none.</summary>
+    public const string DefaultScheduler = "wrr";
+
+    private const string HealthReason = "health checks arrive in roadmap step 5";
+
+    /// <summary>Service names ldirectord resolves through /etc/services, for the ports commonly balanced.</summary>
+    private static readonly Dictionary<string, int> ServiceNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ftp"] = 21, ["ssh"] = 22, ["smtp"] = 25, ["domain"] = 53, ["dns"] = 53, ["http"] = 80, ["www"] = 80, ["pop3"] = 110,
+        ["nntp"] = 119, ["ntp"] = 123, ["imap"] = 143, ["imap2"] = 143, ["snmp"] = 161, ["ldap"] = 389, ["https"] = 443,
+        ["submission"] = 587, ["ldaps"] = 636, ["imaps"] = 993, ["pop3s"] = 995, ["mysql"] = 3306, ["postgresql"] = 5432, ["sip"] = 5060,
+        ["radius"] = 1812, ["ms-sql-s"] = 1433, ["oracle"] = 1521, ["nfs"] = 2049, ["http-alt"] = 8080,
+    };
+
+    public static ImportedConfiguration Import(string text, string file)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new ImportedConfiguration(file, Format);
+        var lines = text.Split('\n');
+        LdirectordVirtual? current = null;
+        for (var index = 0; index < lines.Length; index++)
+        {
+            var lineNumber = index + 1;
+            var raw = lines[index].TrimEnd('\r');
+            var content = StripComment(raw);
+            if (content.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            var indented = char.IsWhiteSpace(content[0]);
+            var equals = content.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 0)
+            {
+                throw new ImportParseException(file, lineNumber, $"expected KEY=VALUE, found '{content.Trim()}'");
+            }
+
+            var key = content[..equals].Trim().ToLowerInvariant();
+            var value = Unquote(content[(equals + 1)..].Trim());
+            if (key.Length == 0)
+            {
+                throw new ImportParseException(file, lineNumber, "a line starts with '=' (no key)");
+            }
+
+            if (!indented)
+            {
+                if (current is not null)
+                {
+                    Finish(current, result);
+                    current = null;
+                }
+
+                if (key is "virtual" or "virtual6")
+                {
+                    current = new LdirectordVirtual(file, lineNumber, value);
+                }
+                else
+                {
+                    result.Warn(file, lineNumber, $"{key}={value} not carried over ({GlobalReason(key)})");
+                }
+
+                continue;
+            }
+
+            if (current is null)
+            {
+                throw new ImportParseException(file, lineNumber, $"indented '{key}=' outside a virtual= section");
+            }
+
+            current.Lines.Add((key, value, lineNumber));
+        }
+
+        if (current is not null)
+        {
+            Finish(current, result);
+        }
+
+        result.WarnInterfacesPlaceholder();
+        return result;
+    }
+
+    private static void Finish(LdirectordVirtual block, ImportedConfiguration result)
+    {
+        var file = block.File;
+        var line = block.Line;
+        var value = block.Value;
+        var service = new ImportedService { Protocol = "tcp", SourceFile = file, SourceLine = line, Scheduler = DefaultScheduler };
+        if (value.StartsWith('[') || value.Count(c => c == ':') > 1)
+        {
+            result.Warn(file, line, $"virtual={value} not carried over with its {block.Lines.Count} setting(s) (IPv6 services are not supported by lvsd yet)");
+            return;
+        }
+
+        if (value.All(char.IsAsciiDigit) && value.Length > 0)
+        {
+            service.Fwmark = (uint)ImportValues.ParseInteger(value, 1, uint.MaxValue, file, line, "virtual (firewall mark)");
+            service.Protocol = null;
+        }
+        else
+        {
+            var colon = value.LastIndexOf(':');
+            if (colon < 0)
+            {
+                throw new ImportParseException(file, line, $"virtual={value}: expected IP:PORT or a firewall mark number");
+            }
+
+            service.Address = ImportValues.ParseIPv4(value[..colon], file, line, "virtual");
+            service.Port = Port(value[(colon + 1)..], file, line, "virtual port");
+        }
+
+        string? netmask = null;
+        var netmaskLine = 0;
+        var servers = new List<ImportedRealServer>();
+        foreach (var (key, setting, lineNumber) in block.Lines)
+        {
+            switch (key)
+            {
+                case "real":
+                    var real = Real(setting, file, lineNumber, result);
+                    foreach (var server in real)
+                    {
+                        if (servers.Any(s => s.Address == server.Address && s.Port == server.Port))
+                        {
+                            result.Warn(file, lineNumber, $"real={setting}: {server.Address} is listed twice in this virtual; the second is not carried over");
+                        }
+                        else
+                        {
+                            servers.Add(server);
+                        }
+                    }
+
+                    break;
+                case "scheduler":
+                    service.Scheduler = ImportValues.ParseScheduler(setting, file, lineNumber, "scheduler");
+                    break;
+                case "protocol":
+                    switch (setting.ToLowerInvariant())
+                    {
+                        case "tcp" or "udp" when service.Fwmark == 0:
+                            service.Protocol = setting.ToLowerInvariant();
+                            break;
+                        case "fwm" when service.Fwmark != 0:
+                            break;
+                        case "tcp" or "udp" or "fwm":
+                            throw new ImportParseException(file, lineNumber,
+                                service.Fwmark != 0 ? $"protocol={setting}: virtual={value} is a firewall mark, so the protocol must be fwm" : "protocol=fwm needs virtual=MARK (a number)");
+                        default:
+                            throw new ImportParseException(file, lineNumber, $"protocol={setting}: expected tcp, udp or fwm");
+                    }
+
+                    break;
+                case "persistent":
+                    service.PersistenceTimeout = (int)ImportValues.ParseInteger(setting, 1, 2147483, file, lineNumber, "persistent");
+                    break;
+                case "netmask":
+                    netmask = ImportValues.ParseNetmask(setting, file, lineNumber, "netmask");
+                    netmaskLine = lineNumber;
+                    break;
+                default:
+                    result.Warn(file, lineNumber, $"{key}={setting} not carried over ({VirtualReason(key)})");
+                    break;
+            }
+        }
+
+        if (netmask is not null)
+        {
+            if (service.PersistenceTimeout is null)
+            {
+                result.Warn(file, netmaskLine, $"netmask={netmask} not carried over (it needs persistent=, which this virtual lacks)");
+            }
+            else
+            {
+                service.PersistenceNetmask = netmask;
+            }
+        }
+
+        if (service.Fwmark == 0 && service.Port == 0 && service.PersistenceTimeout is null)
+        {
+            result.Warn(file, line, $"virtual={value}: a port-0 service needs persistence in lvsd; not carried over");
+            return;
+        }
+
+        foreach (var server in servers)
+        {
+            // Gate and ipip deliver the packet unchanged: IPVS ignores the port and lvsd wants none that differs.
+            if (server.Method != "masq" && server.Port != 0)
+            {
+                if (server.Port != service.Port || service.Fwmark != 0)
+                {
+                    result.Warn(file, server.SourceLine,
+                        $"real {server.Address}:{server.Port}: the port is not carried over (with {server.Method} forwarding the packet keeps its destination port)");
+                }
+
+                service.RealServers.Add(server.WithoutPort());
+                continue;
+            }
+
+            service.RealServers.Add(server);
+        }
+
+        if (service.Fwmark != 0)
+        {
+            result.Warn(file, line,
+                $"fwmark {service.Fwmark}: the iptables/nft rule that sets this mark must be translated by hand into a firewall_marks entry (a commented placeholder is written)");
+        }
+
+        result.AddService(service, $"virtual={value}");
+    }
+
+    /// <summary>real=IP[->IP][:PORT] gate|masq|ipip [WEIGHT] ["request", "receive"]</summary>
+    private static List<ImportedRealServer> Real(string setting, string file, int line, ImportedConfiguration result)
+    {
+        var words = setting.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            throw new ImportParseException(file, line, "real= needs an address");
+        }
+
+        var target = words[0];
+        if (target.StartsWith('['))
+        {
+            result.Warn(file, line, $"real={setting} not carried over (IPv6 real servers are not supported by lvsd yet)");
+            return [];
+        }
+
+        var port = 0;
+        var colon = target.LastIndexOf(':');
+        if (colon >= 0)
+        {
+            port = Port(target[(colon + 1)..], file, line, "real port");
+            target = target[..colon];
+        }
+
+        var method = "route";
+        var weight = 1;
+        var next = 1;
+        if (words.Length > next)
+        {
+            method = words[next].ToLowerInvariant() switch
+            {
+                "gate" => "route",
+                "masq" => "masq",
+                "ipip" => "tunnel",
+                _ => throw new ImportParseException(file, line, $"real={setting}: '{words[next]}' is not gate, masq or ipip"),
+            };
+            next++;
+        }
+
+        if (words.Length > next && words[next].All(char.IsAsciiDigit))
+        {
+            weight = (int)ImportValues.ParseInteger(words[next], 0, 65535, file, line, "real weight");
+            next++;
+        }
+
+        if (words.Length > next)
+        {
+            result.Warn(file, line, $"real={setting}: the per-server check request/receive '{string.Join(' ', words[next..])}' is not carried over ({HealthReason})");
+        }
+
+        return ImportValues.ExpandRange(target, "->", file, line, "real")
+            .Select(address => new ImportedRealServer { Address = address, Port = port, Weight = weight, Method = method, SourceLine = line })
+            .ToList();
+    }
+
+    private static int Port(string text, string file, int line, string what) =>
+        text.Length > 0 && text.All(char.IsAsciiDigit)
+            ? (int)ImportValues.ParseInteger(text, 0, 65535, file, line, what)
+            : ServiceNames.TryGetValue(text, out var port)
+                ? port
+                : throw new ImportParseException(file, line, $"{what}: '{text}' is neither a port number nor a service name the importer knows; write the number");
+
+    private static string StripComment(string line)
+    {
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (line[i] == '#' && !quoted && (i == 0 || char.IsWhiteSpace(line[i - 1])))
+            {
+                return line[..i];
+            }
+        }
+
+        return line;
+    }
+
+    private static string Unquote(string value) =>
+        value.Length >= 2 && value[0] == '"' && value[^1] == '"' && value.IndexOf('"', 1) == value.Length - 1 ? value[1..^1] : value;
+
+    private static string GlobalReason(string key) => key switch
+    {
+        "checktimeout" or "checkinterval" or "checkcount" or "negotiatetimeout" or "connecttimeout" or "failurecount"
+            or "quiescent" or "readdquiescent" or "fallback" or "fallbackcommand" or "cleanstop" or "maintenancedir" => HealthReason,
+        "autoreload" or "callback" => "lvsd reloads its own configuration on SIGHUP",
+        "logfile" => "lvsd logs through its logging section",
+        "emailalert" or "emailalertfreq" or "emailalertstatus" or "emailalertfrom" or "smtp" or "execute" or "fork" or "supervised" => "no lvsd equivalent",
+        _ => "not recognized by the importer",
+    };
+
+    private static string VirtualReason(string key) => key switch
+    {
+        "checktype" or "service" or "request" or "receive" or "checkport" or "virtualhost" or "httpmethod" or "login" or "passwd"
+            or "database" or "secret" or "checkcommand" or "checktimeout" or "checkinterval" or "checkcount" or "negotiatetimeout"
+            or "connecttimeout" or "failurecount" or "quiescent" or "cleanstop" or "monitorfile" or "radiussecret" => HealthReason,
+        "fallback" or "fallbackcommand" => "fallback servers depend on health checks, roadmap step 5",
+        "emailalert" or "emailalertfreq" or "emailalertstatus" => "no lvsd equivalent",
+        _ => "not recognized by the importer",
+    };
+}
