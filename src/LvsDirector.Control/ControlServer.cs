@@ -22,6 +22,9 @@ public sealed class ControlServer : IAsyncDisposable
     private CancellationTokenSource? _stopping;
     private Task? _acceptLoop;
     private long _nextConnectionId;
+    private ControlAccessPolicy? _policy;
+    private long _lastRefusalLogTimestamp;
+    private long _suppressedRefusals;
 
     public ControlServer(string socketPath, IControlHandler handler, ControlServerOptions? options = null, ILogger? logger = null)
     {
@@ -57,6 +60,8 @@ public sealed class ControlServer : IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
+        // Resolved before binding so a misspelt socket.group fails the start instead of leaving a socket behind.
+        var group = ResolveGroup();
         await RemoveStaleSocketAsync(cancellationToken).ConfigureAwait(false);
 
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -66,6 +71,12 @@ public sealed class ControlServer : IAsyncDisposable
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(_socketPath, _options.SocketFileMode);
+            }
+
+            if (group is not null)
+            {
+                _options.ChangeSocketGroup!(_socketPath, group.Id);
+                ControlServerLog.SocketGroupApplied(_logger, _socketPath, group.Name, group.Id);
             }
 
             listener.Listen(_options.Backlog);
@@ -79,6 +90,9 @@ public sealed class ControlServer : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         lock (_stateLock)
         {
+            _policy = _options.CheckPeerCredentials
+                ? new ControlAccessPolicy(_options.DaemonUserId ?? UnixAccounts.CurrentEffectiveUserId(), group, _options.Accounts)
+                : null;
             _listener = listener;
             _stopping = stopping;
             _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, stopping.Token), CancellationToken.None);
@@ -163,6 +177,63 @@ public sealed class ControlServer : IAsyncDisposable
         ControlServerLog.RemovedStaleSocket(_logger, _socketPath);
     }
 
+    private UnixGroup? ResolveGroup()
+    {
+        if (string.IsNullOrEmpty(_options.SocketGroup))
+        {
+            return null;
+        }
+
+        if (_options.ChangeSocketGroup is null)
+        {
+            throw new InvalidOperationException("ControlServerOptions.ChangeSocketGroup is required when SocketGroup is set.");
+        }
+
+        return _options.Accounts.FindGroup(_options.SocketGroup)
+            ?? throw new IOException($"Control socket group '{_options.SocketGroup}' does not exist in {_options.Accounts.GroupFile}.");
+    }
+
+    /// <summary>Null when the peer may send requests, otherwise the refusal to answer with.</summary>
+    private ControlResponse? CheckPeer(Socket client)
+    {
+        var policy = Volatile.Read(ref _policy);
+        if (policy is null)
+        {
+            return null;
+        }
+
+        if (!PeerCredentials.TryRead(client, out var peer))
+        {
+            ControlServerLog.PeerCredentialsUnavailable(_logger);
+            return ControlResponse.Failure(ControlError.PermissionDenied, "peer credentials unavailable");
+        }
+
+        if (policy.IsAllowed(peer))
+        {
+            return null;
+        }
+
+        // One line per refused connection, but at most one a second: a client looping on a denied socket must
+        // not flood the journal. The next line reports how many were skipped.
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var last = Interlocked.Read(ref _lastRefusalLogTimestamp);
+        if (last != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1))
+        {
+            Interlocked.Increment(ref _suppressedRefusals);
+        }
+        else if (Interlocked.CompareExchange(ref _lastRefusalLogTimestamp, now, last) == last)
+        {
+            ControlServerLog.PeerRefused(_logger, peer.ProcessId, peer.UserId, peer.GroupId, policy.Group?.Name ?? "(no socket group)",
+                Interlocked.Exchange(ref _suppressedRefusals, 0));
+        }
+        else
+        {
+            Interlocked.Increment(ref _suppressedRefusals);
+        }
+
+        return ControlResponse.Failure(ControlError.PermissionDenied, "you must be root or a member of the control socket group");
+    }
+
     private void TryDeleteSocketFile()
     {
         try
@@ -240,7 +311,10 @@ public sealed class ControlServer : IAsyncDisposable
             var stream = new NetworkStream(client, ownsSocket: true);
             await using (stream.ConfigureAwait(false))
             {
-                var response = await ProduceResponseAsync(stream, stopping).ConfigureAwait(false);
+                var refusal = CheckPeer(client);
+                var response = refusal is null
+                    ? await ProduceResponseAsync(stream, stopping).ConfigureAwait(false)
+                    : await DrainAndRefuseAsync(stream, refusal, stopping).ConfigureAwait(false);
                 using var writeTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 writeTimeout.CancelAfter(_options.ReceiveTimeout);
                 await ControlFraming.WriteFrameAsync(stream, ControlMessageCodec.SerializeResponse(response), writeTimeout.Token)
@@ -269,6 +343,30 @@ public sealed class ControlServer : IAsyncDisposable
         {
             // A stop that gave up waiting already disposed the server; nothing is left to admit.
         }
+    }
+
+    /// <summary>
+    /// Reads (and discards, unparsed) the refused client's request first: closing a Unix socket with unread data
+    /// resets the peer, which could lose the answer before the client reads it.
+    /// </summary>
+    private async Task<ControlResponse> DrainAndRefuseAsync(NetworkStream stream, ControlResponse refusal, CancellationToken stopping)
+    {
+        using var receiveTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        receiveTimeout.CancelAfter(_options.ReceiveTimeout);
+        try
+        {
+            await ControlFraming.ReadFrameAsync(stream, _options.MaxRequestBytes, receiveTimeout.Token).ConfigureAwait(false);
+        }
+        catch (ControlProtocolException)
+        {
+            // Refused anyway; what was sent does not matter.
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            // Same.
+        }
+
+        return refusal;
     }
 
     private async Task<ControlResponse> ProduceResponseAsync(NetworkStream stream, CancellationToken stopping)

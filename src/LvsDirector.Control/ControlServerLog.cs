@@ -31,4 +31,13 @@ internal static partial class ControlServerLog
 
     [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "Control request timed out after {Timeout}")]
     public static partial void TimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4109, Level = LogLevel.Warning, Message = "Refused control connection from pid {ProcessId} uid {UserId} gid {GroupId}: not root, the daemon user or a member of {Group} ({Suppressed} similar refusal(s) not logged)")]
+    public static partial void PeerRefused(ILogger logger, int processId, uint userId, uint groupId, string group, long suppressed);
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Refused control connection: the peer's credentials (SO_PEERCRED) could not be read")]
+    public static partial void PeerCredentialsUnavailable(ILogger logger);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Control socket {SocketPath} owned by group {Group} (gid {GroupId})")]
+    public static partial void SocketGroupApplied(ILogger logger, string socketPath, string group, uint groupId);
 }

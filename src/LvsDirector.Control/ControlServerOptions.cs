@@ -21,4 +21,25 @@ public sealed class ControlServerOptions
     /// <summary>Permissions of the socket file: owner and group may connect (0660).</summary>
     public UnixFileMode SocketFileMode { get; init; } =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+
+    /// <summary>
+    /// Group (name or gid) that owns the socket file and whose members may send requests (socket.group);
+    /// null keeps the daemon's group and admits only root and the daemon's user.
+    /// </summary>
+    public string? SocketGroup { get; init; }
+
+    /// <summary>
+    /// Changes the socket file's group (chown(path, -1, gid)); required when <see cref="SocketGroup"/> is set.
+    /// A hook because the P/Invoke lives in the LvsDirector assembly, which this one cannot reference.
+    /// </summary>
+    public Action<string, uint>? ChangeSocketGroup { get; init; }
+
+    /// <summary>Checks SO_PEERCRED of every connection against <see cref="ControlAccessPolicy"/>.</summary>
+    public bool CheckPeerCredentials { get; init; } = true;
+
+    /// <summary>The daemon's uid, always admitted; null reads the effective uid of this process.</summary>
+    public uint? DaemonUserId { get; init; }
+
+    /// <summary>Where groups and users are looked up.</summary>
+    public UnixAccounts Accounts { get; init; } = new();
 }

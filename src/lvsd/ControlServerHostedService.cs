@@ -1,5 +1,6 @@
 using LvsDirector.Configuration;
 using LvsDirector.Control;
+using LvsDirector.Interop.Linux;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,8 +13,15 @@ internal sealed class ControlServerHostedService : IHostedService, IAsyncDisposa
 
     public ControlServerHostedService(IControlHandler handler, DirectorConfiguration configuration, ILoggerFactory loggerFactory)
     {
-        _server = new ControlServer(configuration.Socket.Path, handler, options: null, loggerFactory.CreateLogger<ControlServer>());
+        _server = new ControlServer(configuration.Socket.Path, handler, CreateOptions(configuration), loggerFactory.CreateLogger<ControlServer>());
     }
+
+    /// <summary>socket.group owns the socket file and is admitted besides root and the daemon's user.</summary>
+    internal static ControlServerOptions CreateOptions(DirectorConfiguration configuration) => new()
+    {
+        SocketGroup = configuration.Socket.Group,
+        ChangeSocketGroup = UnixFileOwnership.ChangeGroup,
+    };
 
     public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(cancellationToken);
 

@@ -26,11 +26,6 @@ internal static class DaemonHost
             logger.Settings(string.Join(", ", configuration.Interfaces.Select(i => i.Name)), configuration.Socket.Path);
         }
 
-        if (configuration.Socket.Group is { } group)
-        {
-            logger.SocketGroupNotApplied(group);
-        }
-
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         try
         {
@@ -73,6 +68,10 @@ internal static class DaemonHost
         builder.Services.AddSingleton(configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(SystemdNotifier.FromEnvironment());
+        builder.Services.AddSingleton(sp => new SystemdNotifications(
+            sp.GetRequiredService<SystemdNotifier>(),
+            () => DirectorStatusText.Describe(sp.GetRequiredService<Director>().Services.Current),
+            sp.GetRequiredService<ILogger<SystemdNotifications>>()));
         builder.Services.AddSingleton(sp => new Director(
             ConfigurationApplier.ToSettings(configuration),
             sp.GetRequiredService<ILoggerFactory>(),
@@ -88,6 +87,15 @@ internal static class DaemonHost
         builder.Services.AddHostedService<RateEstimationHostedService>();
 
         builder.Services.AddHostedService<SystemdNotifyHostedService>();
+
+        // Director has no liveness property yet; the worker thread's presence stands in for it.
+        var workerProbe = new WorkerThreadProbe();
+        builder.Services.AddHostedService(sp => new SystemdWatchdogHostedService(
+            sp.GetRequiredService<SystemdNotifications>(),
+            SystemdNotifier.WatchdogTimeoutFromEnvironment(),
+            workerProbe.IsAlive,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SystemdWatchdogHostedService>>()));
         return builder.Build();
     }
 }

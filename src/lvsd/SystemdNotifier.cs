@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
@@ -11,6 +13,8 @@ namespace LvsDirector.Daemon;
 internal sealed class SystemdNotifier
 {
     public const string EnvironmentVariable = "NOTIFY_SOCKET";
+    public const string WatchdogUsecVariable = "WATCHDOG_USEC";
+    public const string WatchdogPidVariable = "WATCHDOG_PID";
 
     private readonly string? _socketPath;
 
@@ -39,4 +43,43 @@ internal sealed class SystemdNotifier
         socket.SendTo(Encoding.UTF8.GetBytes(state), new UnixDomainSocketEndPoint(path));
         return true;
     }
+
+    /// <summary>
+    /// CLOCK_MONOTONIC in microseconds, what systemd expects in MONOTONIC_USEC. On Linux the Stopwatch
+    /// timestamp is CLOCK_MONOTONIC itself.
+    /// </summary>
+    public static long MonotonicMicroseconds()
+    {
+        var ticks = Stopwatch.GetTimestamp();
+        return Stopwatch.Frequency % 1_000_000 == 0
+            ? ticks / (Stopwatch.Frequency / 1_000_000)
+            : (long)(ticks * (1_000_000.0 / Stopwatch.Frequency));
+    }
+
+    /// <summary>
+    /// The watchdog timeout systemd set for this process: $WATCHDOG_USEC when positive and $WATCHDOG_PID, if set,
+    /// names <paramref name="processId"/> (the variables may be inherited by a child that is not the service).
+    /// </summary>
+    public static TimeSpan? WatchdogTimeout(string? watchdogUsec, string? watchdogPid, int processId)
+    {
+        if (string.IsNullOrEmpty(watchdogUsec)
+            || !long.TryParse(watchdogUsec, NumberStyles.None, CultureInfo.InvariantCulture, out var usec)
+            || usec <= 0)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(watchdogPid)
+            && (!int.TryParse(watchdogPid, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid != processId))
+        {
+            return null;
+        }
+
+        return TimeSpan.FromMicroseconds(usec);
+    }
+
+    public static TimeSpan? WatchdogTimeoutFromEnvironment() => WatchdogTimeout(
+        Environment.GetEnvironmentVariable(WatchdogUsecVariable),
+        Environment.GetEnvironmentVariable(WatchdogPidVariable),
+        Environment.ProcessId);
 }

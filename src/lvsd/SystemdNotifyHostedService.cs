@@ -1,33 +1,29 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace LvsDirector.Daemon;
 
 /// <summary>
-/// Tells systemd READY=1 once every hosted service has started (ApplicationStarted fires after the last one)
-/// and STOPPING=1 as soon as shutdown begins.
+/// Tells systemd READY=1 (with STATUS=) once every hosted service has started (ApplicationStarted fires after
+/// the last one, so the director and the control socket are up) and STOPPING=1 as soon as shutdown begins.
 /// </summary>
 internal sealed class SystemdNotifyHostedService : IHostedService, IDisposable
 {
-    private readonly SystemdNotifier _notifier;
+    private readonly SystemdNotifications _notifications;
     private readonly IHostApplicationLifetime _lifetime;
-    private readonly ILogger<SystemdNotifyHostedService> _logger;
     private readonly List<CancellationTokenRegistration> _registrations = [];
 
-    public SystemdNotifyHostedService(SystemdNotifier notifier, IHostApplicationLifetime lifetime, ILogger<SystemdNotifyHostedService> logger)
+    public SystemdNotifyHostedService(SystemdNotifications notifications, IHostApplicationLifetime lifetime)
     {
-        _notifier = notifier;
+        _notifications = notifications;
         _lifetime = lifetime;
-        _logger = logger;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_notifier.IsEnabled)
+        if (_notifications.IsEnabled)
         {
-            _registrations.Add(_lifetime.ApplicationStarted.Register(() => Send("READY=1")));
-            _registrations.Add(_lifetime.ApplicationStopping.Register(() => Send("STOPPING=1")));
+            _registrations.Add(_lifetime.ApplicationStarted.Register(_notifications.Ready));
+            _registrations.Add(_lifetime.ApplicationStopping.Register(_notifications.Stopping));
         }
 
         return Task.CompletedTask;
@@ -40,19 +36,6 @@ internal sealed class SystemdNotifyHostedService : IHostedService, IDisposable
         foreach (var registration in _registrations)
         {
             registration.Dispose();
-        }
-    }
-
-    private void Send(string state)
-    {
-        try
-        {
-            _notifier.Notify(state);
-            _logger.SystemdNotified(state);
-        }
-        catch (SocketException ex)
-        {
-            _logger.SystemdNotifyFailed(state, ex);
         }
     }
 }
