@@ -88,12 +88,10 @@ internal static class DaemonHost
 
         builder.Services.AddHostedService<SystemdNotifyHostedService>();
 
-        // Director has no liveness property yet; the worker thread's presence stands in for it.
-        var workerProbe = new WorkerThreadProbe();
         builder.Services.AddHostedService(sp => new SystemdWatchdogHostedService(
             sp.GetRequiredService<SystemdNotifications>(),
             SystemdNotifier.WatchdogTimeoutFromEnvironment(),
-            workerProbe.IsAlive,
+            () => sp.GetRequiredService<Director>().IsWorkerAlive,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SystemdWatchdogHostedService>>()));
         return builder.Build();

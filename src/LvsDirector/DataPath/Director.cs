@@ -12,6 +12,7 @@ namespace LvsDirector.DataPath;
 public sealed class Director : IDisposable
 {
     private const int PollTimeoutMs = 10;
+    private const long WorkerStallMs = 5_000;
 
     /// <summary>Largest --set value, INT_MAX / HZ with HZ = 1000 as the kernel bounds it.</summary>
     public const int MaxTimeoutSeconds = int.MaxValue / 1000;
@@ -29,6 +30,7 @@ public sealed class Director : IDisposable
     private Func<string, Route[]> _routesOf = _ => [];
     private Thread? _thread;
     private volatile bool _stopping;
+    private long _lastLoopMs;
     private PacketWorker? _worker;
     private ConnectionTimeouts _timeouts;
 
@@ -150,6 +152,13 @@ public sealed class Director : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// True while the packet worker thread runs and went round its loop recently (it wakes at least every
+    /// poll timeout even when idle); the systemd watchdog is fed only while this holds.
+    /// </summary>
+    public bool IsWorkerAlive =>
+        _thread is { IsAlive: true } && NowMs() - Volatile.Read(ref _lastLoopMs) < WorkerStallMs;
+
     /// <summary>Opens the links, announces VIPs and starts the packet worker.</summary>
     public void Start()
     {
@@ -225,6 +234,7 @@ public sealed class Director : IDisposable
             while (!_stopping)
             {
                 worker.NowMs = NowMs();
+                Volatile.Write(ref _lastLoopMs, worker.NowMs);
                 if (worker.PollOnce(single ? PollTimeoutMs : 0) == 0 && !single)
                 {
                     waiter.Wait(PollTimeoutMs);

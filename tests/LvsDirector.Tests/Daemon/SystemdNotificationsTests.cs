@@ -149,35 +149,6 @@ public sealed class SystemdNotificationsTests : IDisposable
         Assert.Equal("serving 2 services, 1 real server", DirectorStatusText.Describe(table.Current));
     }
 
-    [Fact]
-    public void Worker_probe_sees_a_thread_by_its_name()
-    {
-        var prefix = "lvsdt" + Guid.NewGuid().ToString("N")[..6];
-        var probe = new WorkerThreadProbe(prefix: prefix);
-        Assert.False(probe.IsAlive());
-
-        using var release = new ManualResetEventSlim();
-        using var started = new ManualResetEventSlim();
-        var thread = new Thread(() =>
-        {
-            started.Set();
-            release.Wait();
-        }) { Name = prefix + "-0", IsBackground = true };
-        thread.Start();
-        started.Wait();
-
-        try
-        {
-            Assert.True(probe.IsAlive());
-        }
-        finally
-        {
-            release.Set();
-            thread.Join();
-        }
-
-        Assert.False(probe.IsAlive());
-    }
 
     private string Receive()
     {
