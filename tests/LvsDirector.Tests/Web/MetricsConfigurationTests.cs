@@ -24,6 +24,9 @@ public class MetricsConfigurationTests
         Assert.Equal("/metrics", metrics.Path);
         Assert.True(metrics.StatusPage);
 
+        var plain = Load("metrics:\n  listen: 198.18.0.1:9103\n").Configuration!.Metrics!;
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("198.18.0.1"), 9103), plain.Listen);
+
         var custom = Load("metrics:\n  listen: \"[::1]:9200\"\n  path: /prom\n  status_page: false\n").Configuration!.Metrics!;
         Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 9200), custom.Listen);
         Assert.Equal("/prom", custom.Path);
