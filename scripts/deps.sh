@@ -30,6 +30,7 @@ declare -A PKG=(
     [ping]=iputils-ping
     [ethtool]=ethtool
     [setsid]=util-linux
+    [chromium]=chromium
 )
 missing=()
 for c in "${!PKG[@]}"; do

@@ -85,6 +85,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton<IControlHandler, DirectorControlHandler>();
         builder.Services.AddHostedService<ControlServerHostedService>();
         builder.Services.AddHostedService<RateEstimationHostedService>();
+        Web.MetricsServer.Register(builder.Services, configuration);
 
         builder.Services.AddHostedService<SystemdNotifyHostedService>();
 

@@ -11,9 +11,9 @@ namespace LvsDirector.Configuration;
 /// One pass over a YAML representation tree. Works on nodes rather than a deserializer so every value keeps
 /// its line and column, and so a bad value is reported and skipped instead of aborting the whole file.
 /// </summary>
-internal sealed class ConfigurationReader
+internal sealed partial class ConfigurationReader
 {
-    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "firewall_marks", "services"];
+    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "firewall_marks", "services", "metrics"];
     private static readonly string[] InterfaceKeys = ["name", "role", "comment"];
     private static readonly string[] SocketKeys = ["path", "group"];
     private static readonly string[] LoggingKeys = ["level", "file"];
@@ -108,6 +108,11 @@ internal sealed class ConfigurationReader
         if (map.TryGetValue("offloads", out node))
         {
             configuration = configuration with { Offloads = ReadOffloads(node, "offloads") };
+        }
+
+        if (map.TryGetValue("metrics", out node) && !IsNull(node))
+        {
+            configuration = configuration with { Metrics = ReadMetrics(node, "metrics") };
         }
 
         if (map.TryGetValue("firewall_marks", out node) && !IsNull(node))

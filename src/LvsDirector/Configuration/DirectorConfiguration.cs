@@ -18,6 +18,9 @@ public sealed record DirectorConfiguration
 
     public OffloadsConfiguration Offloads { get; init; } = new();
 
+    /// <summary>Prometheus endpoint and status page; null (the default) means off.</summary>
+    public MetricsConfiguration? Metrics { get; init; }
+
     /// <summary>Rules computing firewall marks for -f services, in order; the first match wins.</summary>
     public IReadOnlyList<FirewallMarkRule> FirewallMarks { get; init; } = [];
 

@@ -1,0 +1,17 @@
+namespace LvsDirector.Daemon.Web;
+
+/// <summary>One real server row of the status page; Health is "up" or "quiescent" until health checks exist.</summary>
+internal sealed record StatusServer(
+    string Address,
+    int Port,
+    string Method,
+    int Weight,
+    string Health,
+    bool Overloaded,
+    int ActiveConnections,
+    int InactiveConnections,
+    int PersistentConnections,
+    long Connections,
+    ulong Cps,
+    ulong InPps,
+    ulong OutPps);

@@ -1,0 +1,37 @@
+using LvsDirector.DataPath;
+
+namespace LvsDirector.Daemon.Web;
+
+/// <summary>Turns the director's live service table into a <see cref="StatusDocument"/>.</summary>
+internal static class StatusSnapshot
+{
+    public static StatusDocument Take(Director director, TimeProvider time)
+    {
+        var table = director.Services.Current;
+        var services = new List<StatusService>(table.Services.Count);
+        foreach (var s in table.Services)
+        {
+            var servers = new List<StatusServer>(s.Servers.Count);
+            int active = 0, inactive = 0;
+            foreach (var r in s.Servers)
+            {
+                var rr = r.Stats.Rates.Read();
+                active += r.ActiveConnections;
+                inactive += r.InactiveConnections;
+                servers.Add(new StatusServer(
+                    r.IPAddress.ToString(), r.Port, ServiceLabels.Method(r), r.Weight, ServerHealth.Of(r), r.IsOverloaded,
+                    r.ActiveConnections, r.InactiveConnections, r.PersistentConnections, r.Stats.Connections,
+                    rr.ConnectionsPerSecond, rr.InPacketsPerSecond, rr.OutPacketsPerSecond));
+            }
+
+            var sr = s.Stats.Rates.Read();
+            services.Add(new StatusService(
+                ServiceLabels.Display(s), ServiceLabels.Protocol(s), ServiceLabels.Vip(s), s.Port, s.Fwmark, s.Scheduler.Name,
+                s.Stats.Connections, active, inactive,
+                sr.ConnectionsPerSecond, sr.InPacketsPerSecond, sr.OutPacketsPerSecond, sr.InBytesPerSecond, sr.OutBytesPerSecond,
+                servers));
+        }
+
+        return new StatusDocument(DaemonHost.Version, time.GetUtcNow(), table.Version, services);
+    }
+}
