@@ -9,7 +9,8 @@ namespace LvsDirector.Scheduling;
 /// IPVS scans the whole list for lc, wlc, sed and nq (and ovf) and keeps the first destination strictly better than
 /// the best so far; the tournament gives that same destination (see its remarks). Short lists, and lists whose
 /// destinations another least-load scheduler took over (the tracker is then compromised), are scanned as the
-/// kernel does, over the live objects.
+/// kernel does, over the live objects; so are lists with a weight above <see cref="LoadKey.MaxWeight"/>, where the
+/// tournament's keys could no longer tell every two ratios apart.
 /// </remarks>
 internal sealed class LeastLoadIndex
 {
@@ -37,7 +38,7 @@ internal sealed class LeastLoadIndex
     {
         var array = SchedulerSnapshot.CopyDestinations(destinations);
         var weights = SchedulerSnapshot.CopyWeights(array);
-        LoadChangeTracker? tracker = array.Length > DirectScanLimit
+        LoadChangeTracker? tracker = array.Length > DirectScanLimit && weights.Max() <= LoadKey.MaxWeight
             ? new LoadTournament<TPolicy>(array, weights, previous.Tracker)
             : null;
         LoadChangeTracker.Detach(previous.Destinations, previous.Tracker);

@@ -2,53 +2,57 @@ namespace LvsDirector.Scheduling;
 
 /// <summary>
 /// A tournament tree over one frozen destination list under one <typeparamref name="TPolicy"/>: every node holds
-/// the index of the best destination below it, so a decision reads the root and a counter change replays only the
-/// matches on its leaf's path to the root (about log2 n), usually stopping after one or two.
+/// the best destination below it, so a decision reads the root and a counter change replays only the matches on its
+/// leaf's path to the root (log8 n of them), often stopping after the first.
 /// </summary>
 /// <remarks>
 /// <para>
 /// IPVS keeps the first destination of its scan that is strictly better than the best so far. Every policy orders
 /// destinations by a total preorder (a ratio compared by cross-multiplication, nq's idle servers all equal and
 /// ahead of the rest, ovf's candidates all equal), so that is the first minimum of the list. A match keeps its left
-/// (earlier) side unless the right side is strictly better, which makes the root the first minimum too: the same
-/// choice, ties included.
+/// (earlier) side unless the right side is strictly better, and eight players meet in a fixed bracket of such matches
+/// in list order, which makes the root the first minimum too: the same choice, ties included.
 /// </para>
 /// <para>
-/// A leaf packs the captured weight (0 when the destination is not a candidate: quiescent, overloaded, or ovf
-/// without room) and the overhead in one word, so a match reads two words. Refreshes take a tiny spin lock and read
+/// A node carries its winner's order key (<see cref="ILeastLoadPolicy.Key"/>, <see cref="LoadKey.None"/> when no
+/// candidate is below: quiescent, overloaded, or ovf without room), so a match compares numbers and reads no
+/// destination. Refreshes take a tiny spin lock and read
 /// the live counters inside it; the last refresh after any change therefore leaves the tree exactly equal to what
 /// a scan of the live counters would give. Decisions read the root without the lock, as racily as IPVS reads its
-/// counters. A replay stops at the first node whose winner did not change and is not the refreshed leaf: nothing
-/// above it can change.
+/// counters. A replay stops at the first node whose winner and its key did not change: nothing above it can
+/// change.
 /// </para>
 /// </remarks>
 internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
     where TPolicy : struct, ILeastLoadPolicy
 {
-    private readonly int[] _weights;
-    private readonly long[] _keys;
-    private readonly bool[] _belowHalf;
+    // Eight players a match: a leaf's replay has log8 n levels (4 at 1,000 servers), and the eight children of a
+    // node sit in two adjacent cache lines. Node 0 is the root; node p's children are 8(p + 1) .. 8(p + 1) + 7, so
+    // its parent is (c >> 3) - 1 and every level starts on a multiple of eight.
+    private const int Fanout = 8;
 
-    // Node 1 is the root, node k plays 2k against 2k + 1, leaves are nodes _leaves + i; -1 means no candidate.
-    private readonly int[] _nodes;
-    private readonly int _leaves;
+    private readonly int[] _weights;
+    private readonly bool[] _belowHalf;
+    private readonly TournamentNode[] _nodes;
+    private readonly int _firstLeaf;
     private int _belowHalfCount;
     private int _lock;
 
     public LoadTournament(SchedulerDestination[] destinations, int[] weights, LoadChangeTracker? previousOwn)
     {
         _weights = weights;
-        int leaves = 2;
-        while (leaves < destinations.Length)
+        int start = 0;
+        int width = 1;
+        while (width < destinations.Length)
         {
-            leaves <<= 1;
+            start = Fanout * (start + 1);
+            width *= Fanout;
         }
 
-        _leaves = leaves;
-        _keys = new long[destinations.Length];
+        _firstLeaf = start;
         _belowHalf = new bool[destinations.Length];
-        _nodes = new int[2 * leaves];
-        Array.Fill(_nodes, -1);
+        _nodes = new TournamentNode[start + width];
+        Array.Fill(_nodes, new TournamentNode { Key = LoadKey.None, Index = -1 });
 
         // Refreshes racing with the attach wait for the lock and then read the live values themselves.
         Acquire();
@@ -58,12 +62,16 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
             {
                 var destination = destinations[i];
                 TakeOver(destination, previousOwn, i);
-                Load(destination, i);
+                _nodes[start + i] = Load(destination, i);
             }
 
-            for (int node = leaves - 1; node > 0; node--)
+            // Children have higher positions than parents; the gaps between levels hold unused nodes.
+            for (int node = start - 1; node >= 0; node--)
             {
-                _nodes[node] = Match(_nodes[2 * node], _nodes[(2 * node) + 1]);
+                if (Fanout * (node + 2) <= _nodes.Length)
+                {
+                    _nodes[node] = _nodes[Winner(_nodes, Fanout * (node + 1))];
+                }
             }
         }
         finally
@@ -72,44 +80,45 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
         }
     }
 
-    public override int Best => Volatile.Read(ref _nodes[1]);
+    public override int Best => Volatile.Read(ref _nodes[0].Index);
 
     public override bool AnyBelowHalfWeight => Volatile.Read(ref _belowHalfCount) > 0;
 
     public override void Refresh(SchedulerDestination destination, int index)
     {
         Acquire();
-        long old = _keys[index];
-        if (Load(destination, index) != old)
+        var nodes = _nodes;
+        int node = _firstLeaf + index;
+        var leaf = Load(destination, index);
+        if (leaf.Key != nodes[node].Key)
         {
-            var nodes = _nodes;
-            int node = (_leaves + index) >> 1;
+            nodes[node] = leaf;
             while (node != 0)
             {
-                int winner = Match(nodes[2 * node], nodes[(2 * node) + 1]);
-                if (winner == nodes[node] && winner != index)
+                node = (node >> 3) - 1;
+                ref var winner = ref nodes[Winner(nodes, Fanout * (node + 1))];
+                ref var current = ref nodes[node];
+                if (winner.Key == current.Key && winner.Index == current.Index)
                 {
+                    // Every match above sees the same players as before.
                     break;
                 }
 
-                Volatile.Write(ref nodes[node], winner);
-                node >>= 1;
+                current.Key = winner.Key;
+                Volatile.Write(ref current.Index, winner.Index);
             }
         }
 
         Release();
     }
 
-    /// <summary>Stores destination <paramref name="index"/>'s key and leaf from its live values; returns the key.</summary>
-    private long Load(SchedulerDestination destination, int index)
+    /// <summary>Destination <paramref name="index"/>'s leaf from its live values; also tracks the half-weight rule.</summary>
+    private TournamentNode Load(SchedulerDestination destination, int index)
     {
         int weight = _weights[index];
         int active = destination.ActiveConnections;
         int overhead = TPolicy.Overhead(active, destination.InactiveConnections);
         bool candidate = weight > 0 && !destination.IsOverloaded && TPolicy.IsCandidate(overhead, weight);
-        long key = candidate ? ((long)weight << 32) | (uint)overhead : 0;
-        _keys[index] = key;
-        _nodes[_leaves + index] = candidate ? index : -1;
 
         bool below = (long)active * 2 < weight;
         if (below != _belowHalf[index])
@@ -118,37 +127,33 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
             Volatile.Write(ref _belowHalfCount, _belowHalfCount + (below ? 1 : -1));
         }
 
-        return key;
+        return candidate
+            ? new TournamentNode { Key = TPolicy.Key(overhead, weight), Index = index }
+            : new TournamentNode { Key = LoadKey.None, Index = -1 };
     }
 
-    /// <summary>The earlier of two candidates unless the later one is strictly better (left &lt; right in list order).</summary>
-    private int Match(int left, int right)
+    /// <summary>
+    /// The position of the winner among the eight nodes from <paramref name="first"/> on: the lowest key, the
+    /// earliest among equals (a later player wins a match only when strictly lower).
+    /// </summary>
+    private static int Winner(TournamentNode[] nodes, int first)
     {
-        if (right < 0)
-        {
-            return left;
-        }
-
-        if (left < 0)
-        {
-            return right;
-        }
-
-        long leftKey = _keys[left];
-        int leftOverhead = (int)leftKey;
-        if (TPolicy.IsFinal(leftOverhead))
-        {
-            return left;
-        }
-
-        long rightKey = _keys[right];
-        int rightOverhead = (int)rightKey;
-        if (TPolicy.IsFinal(rightOverhead))
-        {
-            return right;
-        }
-
-        return TPolicy.Better(rightOverhead, (int)(rightKey >> 32), leftOverhead, (int)(leftKey >> 32)) ? right : left;
+        var players = nodes.AsSpan(first, Fanout);
+        long k0 = players[0].Key, k1 = players[1].Key, k2 = players[2].Key, k3 = players[3].Key;
+        long k4 = players[4].Key, k5 = players[5].Key, k6 = players[6].Key, k7 = players[7].Key;
+        int a = k1 < k0 ? 1 : 0;
+        long ka = k1 < k0 ? k1 : k0;
+        int b = k3 < k2 ? 3 : 2;
+        long kb = k3 < k2 ? k3 : k2;
+        int c = k5 < k4 ? 5 : 4;
+        long kc = k5 < k4 ? k5 : k4;
+        int d = k7 < k6 ? 7 : 6;
+        long kd = k7 < k6 ? k7 : k6;
+        int ab = kb < ka ? b : a;
+        long kab = kb < ka ? kb : ka;
+        int cd = kd < kc ? d : c;
+        long kcd = kd < kc ? kd : kc;
+        return first + (kcd < kab ? cd : ab);
     }
 
     private void Acquire()
