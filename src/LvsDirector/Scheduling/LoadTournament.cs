@@ -16,11 +16,12 @@ namespace LvsDirector.Scheduling;
 /// <para>
 /// A node carries its winner's order key (<see cref="ILeastLoadPolicy.Key"/>, <see cref="LoadKey.None"/> when no
 /// candidate is below: quiescent, overloaded, or ovf without room), so a match compares numbers and reads no
-/// destination. Refreshes take a tiny spin lock and read
-/// the live counters inside it; the last refresh after any change therefore leaves the tree exactly equal to what
-/// a scan of the live counters would give. Decisions read the root without the lock, as racily as IPVS reads its
+/// destination; the lower key wins, the earlier player on equal keys. Refreshes take a tiny spin lock and read the
+/// live counters inside it; the last refresh after any change therefore leaves the tree exactly equal to what a
+/// scan of the live counters would give. Decisions read the root without the lock, as racily as IPVS reads its
 /// counters. A replay stops at the first node whose winner and its key did not change: nothing above it can
-/// change.
+/// change. Memory: 16 bytes a node; levels are whole powers of eight and gaps are left between them, so a list
+/// takes about 2 to 17 nodes a destination (1.1 MB at 10,000 destinations).
 /// </para>
 /// </remarks>
 internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
