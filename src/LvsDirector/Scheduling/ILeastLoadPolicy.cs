@@ -15,6 +15,12 @@ internal interface ILeastLoadPolicy
     /// <summary>Whether a destination with this overhead and weight may be chosen at all (ovf: only with room).</summary>
     static abstract bool IsCandidate(int overhead, int weight);
 
+    /// <summary>
+    /// A number ordered as <see cref="Better"/> and <see cref="IsFinal"/> order candidates (lower is better, equal
+    /// when neither is better), for weights up to <see cref="LoadKey.MaxWeight"/>.
+    /// </summary>
+    static abstract long Key(int overhead, int weight);
+
     /// <summary>Whether a candidate with this overhead ends the scan at once (nq's idle server).</summary>
     static abstract bool IsFinal(int overhead);
 }

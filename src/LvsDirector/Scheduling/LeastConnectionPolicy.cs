@@ -8,6 +8,8 @@ internal readonly struct LeastConnectionPolicy : ILeastLoadPolicy
     public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
         candidateOverhead < bestOverhead;
 
+    public static long Key(int overhead, int weight) => overhead;
+
     public static bool IsCandidate(int overhead, int weight) => true;
 
     public static bool IsFinal(int overhead) => false;

@@ -6,7 +6,7 @@ namespace LvsDirector.Scheduling;
 /// </summary>
 /// <remarks>
 /// Weights are captured by <see cref="Update"/>; counters and the overload flag are read live. The choice is the
-/// one IPVS's full list scan makes, found through <see cref="LeastLoadIndex"/> block summaries.
+/// one IPVS's full list scan makes, kept ready by <see cref="LeastLoadIndex"/>'s tournament tree.
 /// </remarks>
 public sealed class LeastConnectionScheduler : Scheduler
 {
@@ -19,7 +19,7 @@ public sealed class LeastConnectionScheduler : Scheduler
     public override void Update(IReadOnlyList<SchedulerDestination> destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
-        Volatile.Write(ref _index, LeastLoadIndex.Create(destinations, Volatile.Read(ref _index)));
+        Volatile.Write(ref _index, LeastLoadIndex.Create<LeastConnectionPolicy>(destinations, Volatile.Read(ref _index)));
     }
 
     public override SchedulerDestination? Schedule(in ScheduleInput input)

@@ -1,29 +1,22 @@
 namespace LvsDirector.Scheduling;
 
 /// <summary>
-/// Ties one destination to its position and block in one <see cref="LoadChangeTracker"/> generation. Immutable, so
-/// a worker that reads the slot reference sees a tracker, an index and a block that belong together, even while the
-/// control plane re-attaches the destination to a newer generation.
+/// Ties one destination to its position in one <see cref="LoadChangeTracker"/> generation. Immutable, so a worker
+/// that reads the slot reference sees a tracker and an index that belong together, even while the control plane
+/// re-attaches the destination to a newer generation.
 /// </summary>
 internal sealed class LoadChangeSlot
 {
-    public LoadChangeSlot(LoadChangeTracker tracker, int index, int block)
+    public LoadChangeSlot(LoadChangeTracker tracker, int index)
     {
         Tracker = tracker;
         Index = index;
-        Block = block;
     }
 
     public LoadChangeTracker Tracker { get; }
 
     public int Index { get; }
 
-    public int Block { get; }
-
-    /// <summary>Publishes the destination's current load, then moves its block's version (in that order).</summary>
-    public void Touch(SchedulerDestination destination)
-    {
-        Tracker.Publish(destination, Index);
-        Interlocked.Increment(ref Tracker.Versions[Block]);
-    }
+    /// <summary>Re-reads the destination's live counters into the tracker (after the counter moved).</summary>
+    public void Touch(SchedulerDestination destination) => Tracker.Refresh(destination, Index);
 }

@@ -77,7 +77,7 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
         ArgumentNullException.ThrowIfNull(destinations);
         lock (_gate)
         {
-            var index = LeastLoadIndex.Create(destinations, _index);
+            var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index);
             _table.Purge(new HashSet<SchedulerDestination>(index.Destinations, ReferenceEqualityComparer.Instance));
             _index = index;
         }

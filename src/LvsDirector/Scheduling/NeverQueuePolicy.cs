@@ -10,6 +10,8 @@ internal readonly struct NeverQueuePolicy : ILeastLoadPolicy
     public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
         (long)bestOverhead * candidateWeight > (long)candidateOverhead * bestWeight;
 
+    public static long Key(int overhead, int weight) => overhead == 1 ? long.MinValue : LoadKey.Ratio(overhead, weight);
+
     public static bool IsCandidate(int overhead, int weight) => true;
 
     public static bool IsFinal(int overhead) => overhead == 1;

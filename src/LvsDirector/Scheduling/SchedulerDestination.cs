@@ -52,7 +52,7 @@ public abstract class SchedulerDestination
 
     /// <summary>
     /// Where a least-load scheduler (lc, wlc, sed, nq, lblc, lblcr) wants to hear about load changes, so it can
-    /// rescan only the block of destinations that changed; null when no such scheduler tracks this destination.
+    /// replay only this destination's matches in its tournament; null when no such scheduler tracks this destination.
     /// </summary>
     internal LoadChangeSlot? ChangeSlot
     {
@@ -61,8 +61,8 @@ public abstract class SchedulerDestination
     }
 
     // Connection counters move from several workers at once; Interlocked keeps them exact without a lock.
-    // The slot is touched after the counter moves, so a scheduler that sees an unchanged block version is
-    // guaranteed to have summarised the counters as they are now (see LoadChangeTracker).
+    // The slot is touched after the counter moves and re-reads the live counters, so the last report after any
+    // change leaves the scheduler's tree exact (see LoadTournament).
     public void AddActive(int delta)
     {
         Interlocked.Add(ref _activeConnections, delta);

@@ -53,8 +53,11 @@ public sealed class TwoRandomChoicesScheduler : Scheduler
         }
 
         long range = prefix.Total + 1;
-        int first = Draw(prefix, range);
-        int second = first < 0 ? -1 : Draw(prefix, range);
+
+        // One atomic step gives both draws; redraws (overloaded servers only) take their own.
+        ulong random = NextUInt64();
+        int first = Draw(prefix, range, (uint)(random >> 32));
+        int second = first < 0 ? -1 : Draw(prefix, range, (uint)random);
         if (second < 0)
         {
             return ExactWalk(prefix);
@@ -69,11 +72,18 @@ public sealed class TwoRandomChoicesScheduler : Scheduler
             : choice1;
     }
 
-    private int Draw(WeightPrefix prefix, long range)
+    private int Draw(WeightPrefix prefix, long range, uint random)
     {
-        for (int attempt = 0; attempt < Redraws; attempt++)
+        // The same remainder as a 64-bit one, cheaper whenever the range fits 32 bits (always, for real weights).
+        int position = prefix.Find(range <= uint.MaxValue ? random % (uint)range : (long)(random % (ulong)range));
+        if (!prefix.Destinations[position].IsOverloaded)
         {
-            int position = prefix.Find((long)(NextUInt32() % (ulong)range));
+            return position;
+        }
+
+        for (int attempt = 1; attempt < Redraws; attempt++)
+        {
+            position = prefix.Find((long)(NextUInt32() % (ulong)range));
             if (!prefix.Destinations[position].IsOverloaded)
             {
                 return position;
@@ -142,11 +152,13 @@ public sealed class TwoRandomChoicesScheduler : Scheduler
             : choice1;
     }
 
-    private uint NextUInt32()
+    private uint NextUInt32() => (uint)(NextUInt64() >> 32);
+
+    private ulong NextUInt64()
     {
         ulong z = unchecked((ulong)Interlocked.Add(ref _random, unchecked((long)0x9E3779B97F4A7C15UL)));
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (uint)((z ^ (z >> 31)) >> 32);
+        return z ^ (z >> 31);
     }
 }

@@ -55,20 +55,15 @@ internal sealed class WeightPrefix
     /// <summary>The first position whose running sum reaches <paramref name="draw"/> (the kernel's r -= w; r &lt;= 0).</summary>
     public int Find(long draw)
     {
+        // Branch-free lower bound: the answer stays in [low, low + length) while length halves.
         var sums = Sums;
         int low = 0;
-        int high = sums.Length - 1;
-        while (low < high)
+        int length = sums.Length;
+        while (length > 1)
         {
-            int middle = (low + high) >>> 1;
-            if (sums[middle] >= draw)
-            {
-                high = middle;
-            }
-            else
-            {
-                low = middle + 1;
-            }
+            int half = length >> 1;
+            low = sums[low + half - 1] < draw ? low + half : low;
+            length -= half;
         }
 
         return low;

@@ -11,6 +11,8 @@ internal readonly struct WeightedLeastConnectionPolicy : ILeastLoadPolicy
     public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
         (long)bestOverhead * candidateWeight > (long)candidateOverhead * bestWeight;
 
+    public static long Key(int overhead, int weight) => LoadKey.Ratio(overhead, weight);
+
     public static bool IsCandidate(int overhead, int weight) => true;
 
     public static bool IsFinal(int overhead) => false;

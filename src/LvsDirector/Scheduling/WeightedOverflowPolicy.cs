@@ -8,6 +8,8 @@ internal readonly struct WeightedOverflowPolicy : ILeastLoadPolicy
 {
     public static int Overhead(int active, int inactive) => active;
 
+    public static long Key(int overhead, int weight) => 0;
+
     public static bool IsCandidate(int overhead, int weight) => overhead <= weight;
 
     public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) => false;

@@ -6,9 +6,8 @@ namespace LvsDirector.Scheduling;
 /// </summary>
 /// <remarks>
 /// <see cref="Update"/> sorts the destinations with a positive weight heaviest first (stable), and a
-/// <see cref="LeastLoadIndex"/> over that order finds the first one with room from per-block summaries, so a pool
-/// whose heavy servers are full costs about sqrt(n) reads instead of the kernel's full scan; the result is the
-/// kernel's.
+/// <see cref="LeastLoadIndex"/> over that order keeps the first one with room at the root of a tournament tree, so
+/// a decision reads one word instead of the kernel's full scan; the result is the kernel's.
 /// </remarks>
 public sealed class WeightedOverflowScheduler : Scheduler
 {
@@ -22,7 +21,7 @@ public sealed class WeightedOverflowScheduler : Scheduler
     {
         ArgumentNullException.ThrowIfNull(destinations);
         var order = WeightOrder.Create(destinations);
-        Volatile.Write(ref _index, LeastLoadIndex.Create(order.Destinations, Volatile.Read(ref _index)));
+        Volatile.Write(ref _index, LeastLoadIndex.Create<WeightedOverflowPolicy>(order.Destinations, Volatile.Read(ref _index)));
     }
 
     public override SchedulerDestination? Schedule(in ScheduleInput input)

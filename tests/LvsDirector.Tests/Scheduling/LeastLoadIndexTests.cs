@@ -214,4 +214,87 @@ public class LeastLoadIndexTests
         // Once the workers stop, the cached summaries must agree with a fresh scan.
         Assert.Same(Kernel("wlc", d), scheduler.Schedule(default));
     }
+
+    [Theory]
+    [InlineData("lc", 33)]
+    [InlineData("lc", 65)]
+    [InlineData("wlc", 64)]
+    [InlineData("wlc", 513)]
+    [InlineData("sed", 100)]
+    [InlineData("sed", 4097)]
+    [InlineData("nq", 65)]
+    [InlineData("nq", 700)]
+    [InlineData("ovf", 100)]
+    [InlineData("ovf", 513)]
+    public void TiesGoToTheFirstInListOrderLikeTheKernelScan(string name, int servers)
+    {
+        // Few distinct weights and tiny loads make equal overheads and equal ratios everywhere.
+        var random = new Random(servers + name.Length * 7);
+        var d = Make(Enumerable.Range(0, servers).Select(_ => random.Next(5) == 0 ? 0 : 1 << random.Next(3)).ToArray());
+        foreach (var destination in d)
+        {
+            destination.AddActive(random.Next(0, 3));
+        }
+
+        Assert.True(SchedulerRegistry.TryCreate(name, out var scheduler));
+        scheduler.Update(d);
+        for (int step = 0; step < 3_000; step++)
+        {
+            Assert.Same(Kernel(name, d), scheduler.Schedule(default));
+            var other = d[random.Next(servers)];
+            switch (random.Next(6))
+            {
+                case 0 when other.ActiveConnections > 0:
+                    other.AddActive(-1);
+                    break;
+                case 1:
+                    other.AddActive(1);
+                    break;
+                case 2:
+                    other.AddInactive(random.Next(2) == 0 ? 1 : -1);
+                    break;
+                case 3 when step % 10 == 0:
+                    other.IsOverloaded = !other.IsOverloaded;
+                    break;
+                case 4:
+                    scheduler.Schedule(default)?.AddActive(2);
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void RatioKeysOrderExactlyAsCrossMultiplication()
+    {
+        var random = new Random(5);
+        int[] edgeWeights = [1, 2, 3, 65535, 65536, 65534, 32768];
+        int[] edgeOverheads = [0, 1, -1, int.MaxValue, int.MinValue, int.MaxValue - 1, 65535, 65536, 256];
+        for (int i = 0; i < 200_000; i++)
+        {
+            int w1 = i % 3 == 0 ? edgeWeights[random.Next(edgeWeights.Length)] : random.Next(1, LoadKey.MaxWeight + 1);
+            int w2 = i % 5 == 0 ? edgeWeights[random.Next(edgeWeights.Length)] : random.Next(1, LoadKey.MaxWeight + 1);
+            int o1 = i % 7 == 0 ? edgeOverheads[random.Next(edgeOverheads.Length)] : random.Next(int.MinValue, int.MaxValue);
+
+            // Mostly near-equal ratios: o2 close to o1 * w2 / w1.
+            long near = (long)o1 * w2 / w1 + random.Next(-2, 3);
+            int o2 = i % 2 == 0 ? (int)Math.Clamp(near, int.MinValue, int.MaxValue) : random.Next(int.MinValue, int.MaxValue);
+            int expected = ((long)o1 * w2).CompareTo((long)o2 * w1);
+            Assert.Equal(expected, LoadKey.Ratio(o1, w1).CompareTo(LoadKey.Ratio(o2, w2)));
+        }
+    }
+
+    [Fact]
+    public void WeightsAboveTheKeyLimitAreStillExact()
+    {
+        var d = Make(Enumerable.Range(0, 200).Select(i => i == 150 ? 1_000_000 : 1 + (i % 3)).ToArray());
+        var scheduler = Create<WeightedLeastConnectionScheduler>(d);
+        var random = new Random(3);
+        for (int i = 0; i < 2_000; i++)
+        {
+            var picked = scheduler.Schedule(default);
+            Assert.Same(Kernel("wlc", d), picked);
+            picked?.AddActive(1);
+            d[random.Next(d.Length)].AddInactive(1);
+        }
+    }
 }
