@@ -18,6 +18,9 @@ public sealed record DirectorConfiguration
 
     public OffloadsConfiguration Offloads { get; init; } = new();
 
+    /// <summary>What a reload does with real servers removed from the file.</summary>
+    public ReloadConfiguration Reload { get; init; } = new();
+
     /// <summary>Rules computing firewall marks for -f services, in order; the first match wins.</summary>
     public IReadOnlyList<FirewallMarkRule> FirewallMarks { get; init; } = [];
 
