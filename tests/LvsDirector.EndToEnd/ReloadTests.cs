@@ -43,7 +43,7 @@ public sealed class ReloadTests : DirectorTestBase
 
         await File.WriteAllTextAsync(config, Config(socket, "rr", (0, 1), (1, 3)));
         await Sighup(pid, lvsd, 2);
-        await Task.Delay(1500);
+        await WaitUntilGone(socket, Lab.RealServers[2], lvsd);
 
         await File.WriteAllTextAsync(config, Config(socket, "rr", (0, 1), (1, 3), (2, 1)));
         await ReloadWithLvsadm(lvsd);
@@ -108,6 +108,25 @@ public sealed class ReloadTests : DirectorTestBase
         Output.WriteLine($"$ lvsadm --reload -> {result.ExitCode}");
         Assert.True(result.Succeeded, $"{result.Describe()}\nlvsd log:\n{lvsd.LogTail()}");
         Assert.Equal(string.Empty, result.StdOut);
+    }
+
+    // Drained: deleted once idle, or at drain_timeout (3 s) with closing connections left.
+    private async Task WaitUntilGone(string socket, string server, LvsdProcess lvsd)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var listing = await Lab.RunIn("dir", TimeSpan.FromSeconds(10), LabFixture.LvsadmPath, "--socket", socket, "-L", "-n");
+            Assert.True(listing.Succeeded, listing.Describe());
+            if (!listing.StdOut.Contains(server + ":80", StringComparison.Ordinal))
+            {
+                Output.WriteLine($"{server} drained and deleted");
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{server} was not deleted after its drain:\n{listing.StdOut}\n{lvsd.LogTail()}");
+            await Task.Delay(200);
+        }
     }
 
     private async Task Sighup(int pid, LvsdProcess lvsd, int reloadsSoFar)
