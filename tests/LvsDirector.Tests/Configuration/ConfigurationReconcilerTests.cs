@@ -323,4 +323,21 @@ public class ConfigurationReconcilerTests
         Assert.Contains("firewall_marks replaced", Assert.Single(result.Changes), StringComparison.Ordinal);
         Assert.NotEqual(0u, table.Current.Marks.Classify(6, 0xC6120014, 443));
     }
+
+    [Fact]
+    public void Reload_section_is_read_and_checked()
+    {
+        var defaults = Load(Base).Reload;
+        Assert.Equal(RemovedServerPolicy.Drain, defaults.RemovedServer);
+        Assert.Equal(TimeSpan.FromSeconds(300), defaults.DrainTimeout);
+
+        var custom = Load(Base + "\nreload: { removed_server: delete, drain_timeout: 2m }\n").Reload;
+        Assert.Equal(RemovedServerPolicy.Delete, custom.RemovedServer);
+        Assert.Equal(TimeSpan.FromMinutes(2), custom.DrainTimeout);
+
+        var broken = ConfigurationLoader.LoadFromText(Base + "\nreload: { removed_server: later, drain_time: 3 }\n", "reload.yaml");
+        Assert.False(broken.Succeeded);
+        Assert.Contains(broken.Errors, e => e.Key == "reload.removed_server" && e.Message.Contains("drain or delete", StringComparison.Ordinal));
+        Assert.Contains(broken.Errors, e => e.Key.StartsWith("reload.drain_time", StringComparison.Ordinal));
+    }
 }
