@@ -60,7 +60,7 @@ public static class ControlMessageCodec
     public static IReadOnlyList<string> KnownCommands { get; } =
     [
         "add-service", "edit-service", "delete-service", "add-server", "edit-server", "delete-server",
-        "clear", "list", "zero", "set-timeouts", "list-connections",
+        "clear", "list", "zero", "set-timeouts", "list-connections", "reload",
     ];
 
     private static bool IsKnownCommand(string command)

@@ -5,7 +5,7 @@ namespace LvsDirector.Control;
 /// <summary>
 /// One control request. On the wire the "command" property names the concrete type
 /// (add-service, edit-service, delete-service, add-server, edit-server, delete-server, clear, list,
-/// zero, set-timeouts, list-connections).
+/// zero, set-timeouts, list-connections, reload).
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "command")]
 [JsonDerivedType(typeof(AddServiceRequest), "add-service")]
@@ -19,6 +19,7 @@ namespace LvsDirector.Control;
 [JsonDerivedType(typeof(ZeroRequest), "zero")]
 [JsonDerivedType(typeof(SetTimeoutsRequest), "set-timeouts")]
 [JsonDerivedType(typeof(ListConnectionsRequest), "list-connections")]
+[JsonDerivedType(typeof(ReloadRequest), "reload")]
 public abstract record ControlRequest
 {
     /// <summary>The wire name of the command, as used in logs and error messages.</summary>

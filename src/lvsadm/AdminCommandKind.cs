@@ -18,4 +18,7 @@ internal enum AdminCommandKind
     Zero,
     Help,
     Version,
+
+    /// <summary>lvsadm only: have lvsd re-read its configuration file.</summary>
+    Reload,
 }

@@ -87,6 +87,13 @@ internal sealed class CommandExecutor
         }
 
         var listing = command.Kind is AdminCommandKind.List or AdminCommandKind.Save;
+        if (!response.Ok && command.Kind == AdminCommandKind.Reload)
+        {
+            // Every configuration error, one per line, as lvsd logged them.
+            await _stderr.WriteAsync($"{response.Message ?? response.Error.ToString()}\n").ConfigureAwait(false);
+            return ExitCodes.OperationFailed;
+        }
+
         if (!response.Ok)
         {
             await _stderr.WriteAsync(IpvsErrorText.For(command.Kind, response.Error, response.Message) + "\n").ConfigureAwait(false);
@@ -214,6 +221,7 @@ internal sealed class CommandExecutor
             AdminCommandKind.DeleteServer => new DeleteServerRequest(command.Service!, command.ServerAddress!.ToString(), command.ServerPort),
             AdminCommandKind.Clear => new ClearRequest(),
             AdminCommandKind.Zero => new ZeroRequest(command.Service),
+            AdminCommandKind.Reload => new ReloadRequest(),
             AdminCommandKind.SetTimeouts => new SetTimeoutsRequest(command.Timeouts!.Tcp, command.Timeouts.TcpFin, command.Timeouts.Udp),
             AdminCommandKind.List when command.ListConnections => new ListConnectionsRequest(),
             AdminCommandKind.List when !command.ListTimeouts => new ListRequest(command.Service),

@@ -127,6 +127,7 @@ internal sealed class CommandLineParser
         OptionId.Save => AdminCommandKind.Save,
         OptionId.Help => AdminCommandKind.Help,
         OptionId.Version => AdminCommandKind.Version,
+        OptionId.Reload => AdminCommandKind.Reload,
         _ => AdminCommandKind.None,
     };
 

@@ -45,4 +45,5 @@ internal enum OptionId
     Connection,
     PersistenceEngine,
     Socket,
+    Reload,
 }

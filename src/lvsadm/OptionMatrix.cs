@@ -31,6 +31,7 @@ internal static class OptionMatrix
         AdminCommandKind.Restore => "restore",
         AdminCommandKind.Save => "save",
         AdminCommandKind.Zero => "zero",
+        AdminCommandKind.Reload => "reload",
         _ => kind.ToString(),
     };
 

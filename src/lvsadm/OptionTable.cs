@@ -48,6 +48,7 @@ internal static class OptionTable
         new(OptionId.SchedulerFlags, "sched-flags", 'b', OptionArgument.Required),
         new(OptionId.PersistenceEngine, "pe", null, OptionArgument.Required),
         new(OptionId.Socket, "socket", null, OptionArgument.Required),
+        new(OptionId.Reload, "reload", null, OptionArgument.None),
     ];
 
     public static OptionSpec? FindLong(string name)

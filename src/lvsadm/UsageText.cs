@@ -28,6 +28,7 @@ internal static class UsageText
             .Append($"  {p} -Z [virtual-service]\n")
             .Append($"  {p} --set tcp tcpfin udp\n")
             .Append($"  {p} import keepalived|ldirectord FILE [-o OUT]   (lvsadm only: translate to lvsd.yaml)\n")
+            .Append($"  {p} --reload   (lvsadm only: lvsd re-reads its configuration file)\n")
             .Append($"  {p} -h\n\n");
         text.Append("Commands:\n")
             .Append("Either long or short options are allowed.\n")

@@ -16,9 +16,10 @@ internal static class DaemonHost
         typeof(DaemonHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <returns>0 after a clean shutdown (SIGTERM, SIGINT), 1 when start-up or the run failed.</returns>
-    public static async Task<int> RunAsync(DirectorConfiguration configuration, string? configPath)
+    /// <param name="resolve">Reads and resolves the configuration again for reloads; null when there is none.</param>
+    public static async Task<int> RunAsync(DirectorConfiguration configuration, string? configPath, Func<ResolvedConfiguration>? resolve = null)
     {
-        using var host = Build(configuration);
+        using var host = Build(configuration, new ReloadSource(resolve is null ? null : configPath, resolve ?? (() => new ResolvedConfiguration(configuration, configPath, [], null))));
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("lvsd");
         logger.Starting(Version, Environment.ProcessId, configPath ?? "command line only");
         if (logger.IsEnabled(LogLevel.Information))
@@ -47,7 +48,7 @@ internal static class DaemonHost
         return 0;
     }
 
-    internal static IHost Build(DirectorConfiguration configuration)
+    internal static IHost Build(DirectorConfiguration configuration, ReloadSource? reloadSource = null)
     {
         // DisableDefaults: no appsettings.json, environment or argv configuration sources; the YAML file is
         // the only configuration, so nothing else can silently change behaviour.
@@ -86,6 +87,12 @@ internal static class DaemonHost
         builder.Services.AddHostedService<ControlServerHostedService>();
         builder.Services.AddHostedService<RateEstimationHostedService>();
         Web.MetricsServer.Register(builder.Services, configuration);
+
+        builder.Services.AddSingleton(reloadSource ?? new ReloadSource(null, () => new ResolvedConfiguration(configuration, null, [], null)));
+        builder.Services.AddSingleton(sp => new ConfigurationReconciler(
+            sp.GetRequiredService<Director>().Services, configuration, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ConfigurationReloader>();
+        builder.Services.AddHostedService<ReloadHostedService>();
 
         builder.Services.AddHostedService<SystemdNotifyHostedService>();
 

@@ -19,15 +19,24 @@ internal sealed class DirectorControlHandler : IControlHandler
     public const string IpvsVersion = "1.2.1";
 
     private readonly Director _director;
+    private readonly ConfigurationReloader? _reloader;
 
-    public DirectorControlHandler(Director director)
+    /// <param name="director">The director whose table requests change.</param>
+    /// <param name="reloader">Carries out reload requests; null refuses them.</param>
+    public DirectorControlHandler(Director director, ConfigurationReloader? reloader = null)
     {
         _director = director;
+        _reloader = reloader;
     }
 
     public ValueTask<ControlResponse> HandleAsync(ControlRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request is ReloadRequest)
+        {
+            return new ValueTask<ControlResponse>(ReloadAsync(ct));
+        }
+
         var table = _director.Services;
         var response = request switch
         {
@@ -46,6 +55,22 @@ internal sealed class DirectorControlHandler : IControlHandler
             _ => ControlResponse.Failure(ControlError.UnknownCommand, $"Unknown command '{request.CommandName}'"),
         };
         return ValueTask.FromResult(response);
+    }
+
+    private async Task<ControlResponse> ReloadAsync(CancellationToken ct)
+    {
+        if (_reloader is null)
+        {
+            return ControlResponse.Failure(ControlError.InvalidArgument, "reload is not available");
+        }
+
+        var result = await _reloader.ReloadAsync("lvsadm", ct).ConfigureAwait(false);
+        if (result.Errors.Count > 0)
+        {
+            return ControlResponse.Failure(ControlError.InvalidArgument, string.Join('\n', result.Errors));
+        }
+
+        return new ControlResponse(true, ControlError.None, result.Warnings.Count > 0 ? string.Join('\n', result.Warnings) : null);
     }
 
     internal static ControlError ToControlError(ServiceTableError error) => error switch

@@ -48,7 +48,7 @@ internal static class Program
             return ExitConfigurationError;
         }
 
-        return await DaemonHost.RunAsync(configuration, resolved.ConfigPath).ConfigureAwait(false);
+        return await DaemonHost.RunAsync(configuration, resolved.ConfigPath, () => DaemonConfigurationResolver.Resolve(options, File.Exists)).ConfigureAwait(false);
     }
 
     private static int Usage(string message)

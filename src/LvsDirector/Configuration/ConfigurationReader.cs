@@ -13,7 +13,7 @@ namespace LvsDirector.Configuration;
 /// </summary>
 internal sealed partial class ConfigurationReader
 {
-    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "firewall_marks", "services", "metrics"];
+    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "reload", "firewall_marks", "services", "metrics"];
     private static readonly string[] InterfaceKeys = ["name", "role", "comment"];
     private static readonly string[] SocketKeys = ["path", "group"];
     private static readonly string[] LoggingKeys = ["level", "file"];
@@ -22,6 +22,7 @@ internal sealed partial class ConfigurationReader
     private static readonly string[] FirewallMarkKeys = ["mark", "protocol", "destination", "ports"];
     private static readonly string[] NeighborsKeys = ["arp_timeout"];
     private static readonly string[] OffloadsKeys = ["disable"];
+    private static readonly string[] ReloadKeys = ["removed_server", "drain_timeout"];
     private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "scheduler", "interface", "persistence", "one_packet", "scheduler_flags", "real_servers"];
     private static readonly string[] PersistenceKeys = ["timeout", "netmask"];
     private static readonly string[] RealServerKeys = ["address", "port", "weight", "method", "upper_threshold", "lower_threshold", "tun_type", "tun_port"];
@@ -113,6 +114,11 @@ internal sealed partial class ConfigurationReader
         if (map.TryGetValue("metrics", out node) && !IsNull(node))
         {
             configuration = configuration with { Metrics = ReadMetrics(node, "metrics") };
+        }
+
+        if (map.TryGetValue("reload", out node))
+        {
+            configuration = configuration with { Reload = ReadReload(node, "reload") };
         }
 
         if (map.TryGetValue("firewall_marks", out node) && !IsNull(node))
@@ -450,6 +456,40 @@ internal sealed partial class ConfigurationReader
             && ReadDuration(t, Join(path, "arp_timeout"), TimeSpan.FromSeconds(1), MaxArpTimeout) is { } timeout)
         {
             result = result with { ArpTimeout = timeout };
+        }
+
+        return result;
+    }
+
+    private ReloadConfiguration ReadReload(YamlNode node, string path)
+    {
+        var result = new ReloadConfiguration();
+        var map = ReadMapping(node, path, ReloadKeys);
+        if (map is null)
+        {
+            return result;
+        }
+
+        if (map.TryGetValue("removed_server", out var r) && ReadString(r, Join(path, "removed_server"), required: true) is { } policy)
+        {
+            switch (policy)
+            {
+                case "drain":
+                    result = result with { RemovedServer = RemovedServerPolicy.Drain };
+                    break;
+                case "delete":
+                    result = result with { RemovedServer = RemovedServerPolicy.Delete };
+                    break;
+                default:
+                    Add(r.Start, Join(path, "removed_server"), $"must be drain or delete, not '{policy}'");
+                    break;
+            }
+        }
+
+        if (map.TryGetValue("drain_timeout", out var t)
+            && ReadDuration(t, Join(path, "drain_timeout"), TimeSpan.Zero, TimeSpan.FromDays(1)) is { } timeout)
+        {
+            result = result with { DrainTimeout = timeout };
         }
 
         return result;

@@ -21,6 +21,9 @@ public sealed record DirectorConfiguration
     /// <summary>Prometheus endpoint and status page; null (the default) means off.</summary>
     public MetricsConfiguration? Metrics { get; init; }
 
+    /// <summary>What a reload does with real servers removed from the file.</summary>
+    public ReloadConfiguration Reload { get; init; } = new();
+
     /// <summary>Rules computing firewall marks for -f services, in order; the first match wins.</summary>
     public IReadOnlyList<FirewallMarkRule> FirewallMarks { get; init; } = [];
 
