@@ -151,14 +151,9 @@ public sealed class ServiceTable
     public ServiceTableError AddRealServer(ServiceKey service, RealServerSpec server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        if (!TryValidateServer(server, out var address))
+        if (ValidateServer(server, out var address) is var invalid and not ServiceTableError.None)
         {
-            return ServiceTableError.InvalidArgument;
-        }
-
-        if (server.LowerThreshold > server.UpperThreshold)
-        {
-            return ServiceTableError.ThresholdRange;
+            return invalid;
         }
 
         lock (_gate)
@@ -197,14 +192,9 @@ public sealed class ServiceTable
     public ServiceTableError EditRealServer(ServiceKey service, RealServerSpec server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        if (!TryValidateServer(server, out var address))
+        if (ValidateServer(server, out var address) is var invalid and not ServiceTableError.None)
         {
-            return ServiceTableError.InvalidArgument;
-        }
-
-        if (server.LowerThreshold > server.UpperThreshold)
-        {
-            return ServiceTableError.ThresholdRange;
+            return invalid;
         }
 
         lock (_gate)
@@ -382,7 +372,7 @@ public sealed class ServiceTable
 
     // NAT, direct routing and IPIP/GUE tunnelling are all forwarded. GUE needs its UDP port (ipvsadm refuses
     // --tun-type gue without --tun-port too).
-    private static bool TryValidateServer(RealServerSpec server, out uint address)
+    private static ServiceTableError ValidateServer(RealServerSpec server, out uint address)
     {
         address = 0;
         if (server.Address is null || server.Address.AddressFamily != AddressFamily.InterNetwork
@@ -390,11 +380,16 @@ public sealed class ServiceTable
             || !Enum.IsDefined(server.Method)
             || (server.Method == ForwardingMethod.Tunnel && server.TunnelType == TunnelType.Gue && server.TunnelPort == 0))
         {
-            return false;
+            return ServiceTableError.InvalidArgument;
+        }
+
+        if (server.LowerThreshold > server.UpperThreshold)
+        {
+            return ServiceTableError.ThresholdRange;
         }
 
         address = ToHostOrder(server.Address);
-        return true;
+        return ServiceTableError.None;
     }
 
     private static int IndexOf(RealServer[] servers, uint address, ushort port)
