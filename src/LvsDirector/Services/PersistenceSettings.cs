@@ -14,7 +14,7 @@ public sealed record PersistenceSettings(uint TimeoutSeconds, uint Netmask)
     public const uint HostMask = uint.MaxValue;
 
     /// <summary>The mask as ipvsadm prints it.</summary>
-    public string NetmaskText => ServiceTable.Ipv4Text(Netmask);
+    public string NetmaskText => LvsDirector.Packets.Ipv4Address.Format(Netmask);
 
     public override string ToString() => $"{TimeoutSeconds}s mask {NetmaskText}";
 }

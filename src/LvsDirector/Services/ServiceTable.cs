@@ -367,9 +367,6 @@ public sealed class ServiceTable
         return true;
     }
 
-    internal static string Ipv4Text(uint address) =>
-        $"{address >> 24}.{(address >> 16) & 0xFF}.{(address >> 8) & 0xFF}.{address & 0xFF}";
-
     // NAT, direct routing and IPIP/GUE tunnelling are all forwarded. GUE needs its UDP port (ipvsadm refuses
     // --tun-type gue without --tun-port too).
     private static ServiceTableError ValidateServer(RealServerSpec server, out uint address)
