@@ -20,9 +20,6 @@ internal static partial class DaemonLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "lvsd failed: {Reason}")]
     public static partial void Failed(this ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "socket.group {Group} is not applied yet; the socket keeps the default owner and mode")]
-    public static partial void SocketGroupNotApplied(this ILogger logger, string group);
-
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Service {Service} added: scheduler {Scheduler}, interface {Interface}, {RealServerCount} real server(s)")]
     public static partial void ServiceAdded(this ILogger logger, string service, string scheduler, string @interface, int realServerCount);
 
@@ -31,9 +28,6 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Configuration not applied: {Failure}")]
     public static partial void ApplyFailed(this ILogger logger, string failure);
-
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Service {Service}: persistence is configured but not supported yet; ignored")]
-    public static partial void PersistenceIgnored(this ILogger logger, string service);
 
     [LoggerMessage(EventId = 1110, Level = LogLevel.Information, Message = "Director starting on {InterfaceCount} interface(s) with {ServiceCount} service(s)")]
     public static partial void DirectorStarting(this ILogger logger, int interfaceCount, int serviceCount);

@@ -115,9 +115,6 @@ public sealed class PacketWorker : IFrameSink
         return handled;
     }
 
-    /// <summary>Selects the link whose frames the next <see cref="OnFrame"/> calls belong to (for tests and custom loops).</summary>
-    public void SetCurrentLink(int index) => _currentLink = index;
-
     /// <summary>
     /// Queues an action to run on the worker thread (from <see cref="MaybeHeartbeat"/>), the only safe way for another
     /// thread to touch the connection table. Not for the hot path: a closure allocates.
