@@ -196,17 +196,18 @@ public class WeightedRoundRobinSchedulerTests
     {
         var scheduler = Create(Make(5, 3, 0, 1));
         var input = default(ScheduleInput);
-        for (int i = 0; i < 1000; i++)
-        {
-            scheduler.Schedule(in input);
-        }
+        var allocated = AllocationProbe.Measure(
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            (count) =>
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    scheduler.Schedule(in input);
+                }
+            },
+            warmupCount: 1000,
+            measuredCount: 1_000_000);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1_000_000; i++)
-        {
-            scheduler.Schedule(in input);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 }
