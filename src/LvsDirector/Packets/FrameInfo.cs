@@ -25,9 +25,26 @@ public struct FrameInfo
 
     public byte Ttl { get; set; }
 
+    /// <summary>IPv4 source; 0 for IPv6 frames (see <see cref="SourceAddress6"/>).</summary>
     public uint SourceAddress { get; set; }
 
+    /// <summary>IPv4 destination; 0 for IPv6 frames (see <see cref="DestinationAddress6"/>).</summary>
     public uint DestinationAddress { get; set; }
+
+    /// <summary>True for an IPv6 packet (EtherType 0x86DD); then <see cref="Protocol"/> is the upper-layer header after the extension headers and <see cref="Ttl"/> is the hop limit.</summary>
+    public bool IsIpv6 { get; set; }
+
+    /// <summary>IPv6 source (see <see cref="Ipv6Address"/>); 0 for IPv4 frames.</summary>
+    public UInt128 SourceAddress6 { get; set; }
+
+    /// <summary>IPv6 destination; 0 for IPv4 frames.</summary>
+    public UInt128 DestinationAddress6 { get; set; }
+
+    /// <summary>Fragment identification: the 16-bit IPv4 field or the 32-bit one of the IPv6 fragment header.</summary>
+    public uint FragmentId { get; set; }
+
+    /// <summary>IPv6: offset of the fragment extension header from the start of the frame, 0 when there is none.</summary>
+    public int FragmentHeaderOffset { get; set; }
 
     /// <summary>More-fragments set or fragment offset non-zero.</summary>
     public bool IsFragment { get; set; }
