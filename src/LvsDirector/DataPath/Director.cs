@@ -24,10 +24,12 @@ public sealed class Director : IDisposable
     private readonly TimeProvider _time;
     private readonly Func<string, ILink> _openLink;
     private readonly Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> _addressesOf;
+    private readonly Func<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>> _addresses6Of;
     private readonly List<ILink> _links = [];
 
     // The kernel's gateway routes per interface (next hops to routed real servers); none over in-memory links.
     private Func<string, Route[]> _routesOf = _ => [];
+    private Func<string, Route6[]> _routes6Of = _ => [];
     private Thread? _thread;
     private volatile bool _stopping;
     private long _lastLoopMs;
@@ -35,9 +37,10 @@ public sealed class Director : IDisposable
     private ConnectionTimeouts _timeouts;
 
     public Director(DirectorSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider)
-        : this(settings, loggerFactory, timeProvider, OpenPacketLink, AfPacketLink.GetIpv4Addresses)
+        : this(settings, loggerFactory, timeProvider, OpenPacketLink, AfPacketLink.GetIpv4Addresses, AfPacketLink.GetIpv6Addresses)
     {
         _routesOf = name => KernelRoutes.ForInterface(name);
+        _routes6Of = name => KernelRoutes.ForInterface6(name);
     }
 
     /// <summary>Lets tests run the whole director over in-memory links.</summary>
@@ -46,7 +49,8 @@ public sealed class Director : IDisposable
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
         Func<string, ILink> openLink,
-        Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> addressesOf)
+        Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> addressesOf,
+        Func<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>>? addresses6Of = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -61,6 +65,7 @@ public sealed class Director : IDisposable
         _time = timeProvider;
         _openLink = openLink;
         _addressesOf = addressesOf;
+        _addresses6Of = addresses6Of ?? (_ => []);
         Services = new ServiceTable(loggerFactory.CreateLogger<ServiceTable>());
         Counters = new DataPathCounters();
         _timeouts = settings.Timeouts;
@@ -179,9 +184,12 @@ public sealed class Director : IDisposable
             var link = _openLink(name);
             _links.Add(link);
             var addresses = _addressesOf(name);
-            contexts[i] = new LinkContext(i, link, addresses, new NeighborTable(reachableMs: (long)_settings.NeighborTimeout.TotalMilliseconds))
+            var addresses6 = _settings.Ipv6Addresses.TryGetValue(name, out var configured) && configured.Count > 0 ? configured : _addresses6Of(name);
+            var reachableMs = (long)_settings.NeighborTimeout.TotalMilliseconds;
+            contexts[i] = new LinkContext(i, link, addresses, addresses6, new NeighborTable(reachableMs: reachableMs))
             {
                 Routes = _routesOf(name),
+                Routes6 = _routes6Of(name),
             };
             DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count);
         }

@@ -125,6 +125,10 @@ public sealed unsafe class AfPacketLink : ILink
     public static IReadOnlyList<(uint Address, int PrefixLength)> GetIpv4Addresses(string interfaceName) =>
         InterfaceQueries.GetIpv4Addresses(interfaceName);
 
+    /// <summary>IPv6 addresses of an interface, link-local included, as (address, first wire byte most significant; prefix length).</summary>
+    public static IReadOnlyList<(UInt128 Address, int PrefixLength)> GetIpv6Addresses(string interfaceName) =>
+        InterfaceQueries.GetIpv6Addresses(interfaceName);
+
     /// <summary>Opens and binds a packet socket on <paramref name="interfaceName"/> in the calling thread's network namespace.</summary>
     public static AfPacketLink Open(string interfaceName, AfPacketOptions options)
     {

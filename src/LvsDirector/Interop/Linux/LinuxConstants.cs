@@ -4,6 +4,7 @@ namespace LvsDirector.Interop.Linux;
 internal static class LinuxConstants
 {
     internal const int AfInet = 2;
+    internal const int AfInet6 = 10;
     internal const int AfPacket = 17;
     internal const int SockRaw = 3;
     internal const int SockCloexec = 0x80000;
