@@ -1,8 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Sockets;
 using LvsDirector.Connections;
 using LvsDirector.Forwarding;
 using LvsDirector.Io;
 using LvsDirector.Neighbors;
+using LvsDirector.Packets;
 using LvsDirector.Services;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +29,8 @@ public sealed class Director : IDisposable
     private readonly Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> _addressesOf;
     private readonly Func<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>> _addresses6Of;
     private readonly List<ILink> _links = [];
+    private readonly Dictionary<string, (uint Address, int PrefixLength)[]> _configured4 = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (UInt128 Address, int PrefixLength)[]> _configured6 = new(StringComparer.Ordinal);
 
     // The kernel's gateway routes per interface (next hops to routed real servers); none over in-memory links.
     private Func<string, Route[]> _routesOf = _ => [];
@@ -164,6 +169,45 @@ public sealed class Director : IDisposable
     public bool IsWorkerAlive =>
         _thread is { IsAlive: true } && NowMs() - Volatile.Read(ref _lastLoopMs) < WorkerStallMs;
 
+    /// <summary>
+    /// The director's own addresses on <paramref name="interfaceName"/> (from the configuration), used instead of
+    /// the kernel's for each family they contain: ARP and Neighbor Solicitation sources, the tunnel's outer source,
+    /// on-link prefixes. Call before <see cref="Start"/>.
+    /// </summary>
+    public void UseInterfaceAddresses(string interfaceName, IEnumerable<(IPAddress Address, int PrefixLength)> addresses)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        ArgumentNullException.ThrowIfNull(addresses);
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("Interface addresses are fixed once the director runs.");
+        }
+
+        var v4 = new List<(uint, int)>();
+        var v6 = new List<(UInt128, int)>();
+        foreach (var (address, prefixLength) in addresses)
+        {
+            if (address.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                v6.Add((Ipv6Address.FromIPAddress(address), prefixLength));
+            }
+            else
+            {
+                v4.Add((Ipv4Address.FromIPAddress(address), prefixLength));
+            }
+        }
+
+        if (v4.Count > 0)
+        {
+            _configured4[interfaceName] = [.. v4];
+        }
+
+        if (v6.Count > 0)
+        {
+            _configured6[interfaceName] = [.. v6];
+        }
+    }
+
     /// <summary>Opens the links, announces VIPs and starts the packet worker.</summary>
     public void Start()
     {
@@ -183,8 +227,8 @@ public sealed class Director : IDisposable
 
             var link = _openLink(name);
             _links.Add(link);
-            var addresses = _addressesOf(name);
-            var addresses6 = _settings.Ipv6Addresses.TryGetValue(name, out var configured) && configured.Count > 0 ? configured : _addresses6Of(name);
+            IReadOnlyList<(uint Address, int PrefixLength)> addresses = _configured4.TryGetValue(name, out var configured4) ? configured4 : _addressesOf(name);
+            IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6 = _configured6.TryGetValue(name, out var configured6) ? configured6 : _addresses6Of(name);
             var reachableMs = (long)_settings.NeighborTimeout.TotalMilliseconds;
             contexts[i] = new LinkContext(i, link, addresses, addresses6, new NeighborTable(reachableMs: reachableMs))
             {

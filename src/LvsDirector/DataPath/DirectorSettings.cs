@@ -8,14 +8,6 @@ public sealed record DirectorSettings
     /// <summary>Interfaces lvsd captures on; the first one announces VIPs that name no interface and fit no subnet.</summary>
     public required IReadOnlyList<string> Interfaces { get; init; }
 
-    /// <summary>
-    /// IPv6 addresses (with prefix lengths) per interface name that replace what the kernel reports for it: the
-    /// director's own addresses there (the 6in6 outer source, the Neighbor Solicitation source, on-link prefixes).
-    /// Interfaces not named here use the kernel's addresses.
-    /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>> Ipv6Addresses { get; init; } =
-        new Dictionary<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>>();
-
     /// <summary>Connection entries preallocated per worker (persistence templates included).</summary>
     public int ConnectionTableSize { get; init; } = 1 << 20;
 
