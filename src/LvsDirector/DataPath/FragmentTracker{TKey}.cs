@@ -2,10 +2,14 @@ namespace LvsDirector.DataPath;
 
 /// <summary>
 /// Keeps the fragments of a datagram on the connection its first fragment chose, without reassembling: a bounded,
-/// preallocated cache from (source, destination, protocol, IP id) to the first fragment's ports, plus a few slots that
-/// hold later fragments arriving before their first one. One per worker, used only by its thread; no allocation after
+/// preallocated cache from the datagram's key to the first fragment's ports, plus a few slots that hold later fragments
+/// arriving before their first one. One per worker and family, used only by its thread; no allocation after
 /// construction.
 /// </summary>
+/// <typeparam name="TKey">
+/// What identifies a datagram: <see cref="FragmentKey"/> for IPv4 (source, destination, protocol, 16-bit id; RFC 791),
+/// <see cref="Ipv6FragmentKey"/> for IPv6 (source, destination, 32-bit id; RFC 8200). Its GetHashCode picks the bucket.
+/// </typeparam>
 /// <remarks>
 /// The cache is set-associative (4 ways per bucket), so a lookup touches one cache line or two and a bucket full of
 /// live flows refuses a new one instead of evicting a datagram in flight. A flow is freed as soon as all its payload
@@ -13,7 +17,8 @@ namespace LvsDirector.DataPath;
 /// itself never sees fragments (netfilter reassembles before it); reassembly here would cost a copy of every datagram
 /// and a buffer per flow, the cache costs neither.
 /// </remarks>
-internal sealed class FragmentTracker
+internal abstract class FragmentTracker<TKey>
+    where TKey : struct, IEquatable<TKey>
 {
     public const int DefaultBuckets = 1024;
     public const int DefaultHeldSlots = 64;
@@ -21,17 +26,17 @@ internal sealed class FragmentTracker
     public const long DefaultTimeoutMs = 2000;
     public const int Ways = 4;
 
-    private readonly FragmentFlow[] _flows;
+    private readonly FragmentFlow<TKey>[] _flows;
     private readonly int _bucketMask;
     private readonly long _timeoutMs;
     private readonly byte[] _held;
-    private readonly FragmentKey[] _heldKeys;
+    private readonly TKey[] _heldKeys;
     private readonly int[] _heldLengths;
     private readonly long[] _heldExpiresAtMs;
     private readonly int _heldSlotBytes;
     private int _heldCount;
 
-    public FragmentTracker(
+    protected FragmentTracker(
         int buckets = DefaultBuckets, int heldSlots = DefaultHeldSlots, int heldSlotBytes = DefaultHeldSlotBytes, long timeoutMs = DefaultTimeoutMs)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
@@ -43,11 +48,11 @@ internal sealed class FragmentTracker
             throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "must be a power of two");
         }
 
-        _flows = new FragmentFlow[buckets * Ways];
+        _flows = new FragmentFlow<TKey>[buckets * Ways];
         _bucketMask = buckets - 1;
         _timeoutMs = timeoutMs;
         _held = new byte[heldSlots * heldSlotBytes];
-        _heldKeys = new FragmentKey[heldSlots];
+        _heldKeys = new TKey[heldSlots];
         _heldLengths = new int[heldSlots];
         _heldExpiresAtMs = new long[heldSlots];
         _heldSlotBytes = heldSlotBytes;
@@ -82,7 +87,7 @@ internal sealed class FragmentTracker
     /// Records the first fragment of a datagram (or refreshes a flow with the same key, e.g. after an IP id wrapped).
     /// Returns the slot, or -1 when its bucket is full of live flows.
     /// </summary>
-    public int RecordFirst(in FragmentKey key, ushort sourcePort, ushort destinationPort, byte tcpFlags, int payloadLength, long nowMs)
+    public int RecordFirst(in TKey key, ushort sourcePort, ushort destinationPort, byte tcpFlags, int payloadLength, long nowMs)
     {
         int start = Bucket(in key) * Ways;
         int free = -1;
@@ -90,7 +95,7 @@ internal sealed class FragmentTracker
         {
             ref var flow = ref _flows[slot];
             bool live = flow.InUse && flow.ExpiresAtMs > nowMs;
-            if (live && flow.Key == key)
+            if (live && flow.Key.Equals(key))
             {
                 free = slot;
                 break;
@@ -120,13 +125,13 @@ internal sealed class FragmentTracker
     }
 
     /// <summary>The live flow of <paramref name="key"/>, or -1.</summary>
-    public int Find(in FragmentKey key, long nowMs)
+    public int Find(in TKey key, long nowMs)
     {
         int start = Bucket(in key) * Ways;
         for (int slot = start; slot < start + Ways; slot++)
         {
             ref readonly var flow = ref _flows[slot];
-            if (flow.InUse && flow.Key == key)
+            if (flow.InUse && flow.Key.Equals(key))
             {
                 return flow.ExpiresAtMs > nowMs ? slot : -1;
             }
@@ -135,7 +140,7 @@ internal sealed class FragmentTracker
         return -1;
     }
 
-    public ref readonly FragmentFlow this[int slot] => ref _flows[slot];
+    public ref readonly FragmentFlow<TKey> this[int slot] => ref _flows[slot];
 
     /// <summary>Counts a later fragment's payload against its flow, freeing the flow once the whole datagram went through.</summary>
     public void Account(int slot, int fragmentOffset, int payloadLength, bool isLast)
@@ -154,7 +159,7 @@ internal sealed class FragmentTracker
     }
 
     /// <summary>Copies a later fragment that arrived before its first one into a free hold slot.</summary>
-    public FragmentHoldResult Hold(in FragmentKey key, ReadOnlySpan<byte> frame, long nowMs)
+    public FragmentHoldResult Hold(in TKey key, ReadOnlySpan<byte> frame, long nowMs)
     {
         if (frame.Length > _heldSlotBytes)
         {
@@ -178,7 +183,7 @@ internal sealed class FragmentTracker
     }
 
     /// <summary>The next held fragment of <paramref name="key"/> at or after slot <paramref name="start"/>, or -1.</summary>
-    public int NextHeld(in FragmentKey key, int start)
+    public int NextHeld(in TKey key, int start)
     {
         if (_heldCount == 0)
         {
@@ -187,7 +192,7 @@ internal sealed class FragmentTracker
 
         for (int slot = Math.Max(0, start); slot < _heldLengths.Length; slot++)
         {
-            if (_heldLengths[slot] != 0 && _heldKeys[slot] == key)
+            if (_heldLengths[slot] != 0 && _heldKeys[slot].Equals(key))
             {
                 return slot;
             }
@@ -229,6 +234,5 @@ internal sealed class FragmentTracker
         return expired;
     }
 
-    private int Bucket(in FragmentKey key) =>
-        HashCode.Combine(key.Source, key.Destination, key.Identification | (key.Protocol << 16)) & _bucketMask;
+    private int Bucket(in TKey key) => key.GetHashCode() & _bucketMask;
 }
