@@ -39,7 +39,8 @@ public static class ConfigurationApplier
         return new VirtualServiceSpec(service.Key, service.Scheduler, service.Interface)
         {
             PersistenceTimeoutSeconds = service.Persistence is { } p ? (uint)Math.Max(1, p.Timeout.TotalSeconds) : null,
-            PersistenceNetmask = service.Persistence?.Netmask,
+            PersistenceNetmask = service.IsIpv6 ? null : service.Persistence?.Netmask,
+            PersistencePrefixLength = service.IsIpv6 ? service.Persistence?.PrefixLength : null,
             OnePacket = service.OnePacket,
             SchedulerFlags = service.SchedulerFlags,
         };

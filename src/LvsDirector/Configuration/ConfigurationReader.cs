@@ -14,7 +14,7 @@ namespace LvsDirector.Configuration;
 internal sealed partial class ConfigurationReader
 {
     private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "reload", "firewall_marks", "services", "metrics"];
-    private static readonly string[] InterfaceKeys = ["name", "role", "comment"];
+    private static readonly string[] InterfaceKeys = ["name", "role", "comment", "addresses"];
     private static readonly string[] SocketKeys = ["path", "group"];
     private static readonly string[] LoggingKeys = ["level", "file"];
     private static readonly string[] ConnectionsKeys = ["table_size", "sloppy_tcp", "expire_nodest_conn", "expire_quiescent_template", "one_packet_reply_timeout", "timeouts"];
@@ -23,8 +23,8 @@ internal sealed partial class ConfigurationReader
     private static readonly string[] NeighborsKeys = ["arp_timeout"];
     private static readonly string[] OffloadsKeys = ["disable"];
     private static readonly string[] ReloadKeys = ["removed_server", "drain_timeout"];
-    private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "scheduler", "interface", "persistence", "one_packet", "scheduler_flags", "real_servers"];
-    private static readonly string[] PersistenceKeys = ["timeout", "netmask"];
+    private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "family", "scheduler", "interface", "persistence", "one_packet", "scheduler_flags", "real_servers"];
+    private static readonly string[] PersistenceKeys = ["timeout", "netmask", "prefix_length"];
     private static readonly string[] RealServerKeys = ["address", "port", "weight", "method", "upper_threshold", "lower_threshold", "tun_type", "tun_port"];
 
     private static readonly TimeSpan MaxArpTimeout = TimeSpan.FromDays(1);
@@ -128,7 +128,9 @@ internal sealed partial class ConfigurationReader
 
         if (map.TryGetValue("services", out node))
         {
-            var marks = configuration.FirewallMarks.Select(r => r.Mark).ToHashSet();
+            var marks = configuration.FirewallMarks
+                .GroupBy(r => r.Mark)
+                .ToDictionary(g => g.Key, g => (HasIpv4: g.Any(r => !IsIpv6(r.Destination)), HasIpv6: g.Any(r => IsIpv6(r.Destination))));
             configuration = configuration with { Services = ReadServices(node, "services", interfaceNames, marks) };
         }
 
@@ -165,6 +167,7 @@ internal sealed partial class ConfigurationReader
             YamlNode nameNode;
             string? role = null;
             string? comment = null;
+            List<InterfaceAddress> addresses = [];
             if (item is YamlMappingNode)
             {
                 var map = ReadMapping(item, itemPath, InterfaceKeys);
@@ -183,6 +186,11 @@ internal sealed partial class ConfigurationReader
                 name = ReadString(n, Join(itemPath, "name"), required: true);
                 role = map.TryGetValue("role", out var r) ? ReadString(r, Join(itemPath, "role"), required: false) : null;
                 comment = map.TryGetValue("comment", out var c) ? ReadString(c, Join(itemPath, "comment"), required: false) : null;
+                if (map.TryGetValue("addresses", out var ad) && !IsNull(ad))
+                {
+                    addresses = ReadInterfaceAddresses(ad, Join(itemPath, "addresses"));
+                }
+
                 itemPath = Join(itemPath, "name");
             }
             else
@@ -210,7 +218,46 @@ internal sealed partial class ConfigurationReader
             }
 
             seen.Add(name, nameNode);
-            result.Add(new InterfaceConfiguration(name, role, comment));
+            result.Add(new InterfaceConfiguration(name, role, comment) { Addresses = addresses });
+        }
+
+        return result;
+    }
+
+    // "addresses: [198.18.0.1/24, 2001:db8:1::1/64]": the interface's own addresses with their on-link prefixes.
+    private List<InterfaceAddress> ReadInterfaceAddresses(YamlNode node, string path)
+    {
+        var result = new List<InterfaceAddress>();
+        var items = node is YamlSequenceNode ? ReadSequence(node, path) : [node];
+        if (items is null)
+        {
+            return result;
+        }
+
+        var seen = new Dictionary<IPAddress, int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemPath = node is YamlSequenceNode ? $"{path}[{i}]" : path;
+            if (ReadString(items[i], itemPath, required: true) is not { } text)
+            {
+                continue;
+            }
+
+            var problem = ConfigurationValues.ParseInterfaceAddress(text, out var address, out var prefixLength);
+            if (problem is not null)
+            {
+                Add(items[i].Start, itemPath, problem);
+                continue;
+            }
+
+            if (seen.TryGetValue(address, out var first))
+            {
+                Add(items[i].Start, itemPath, $"address {address} is already listed at line {items[first].Start.Line}");
+                continue;
+            }
+
+            seen.Add(address, i);
+            result.Add(new InterfaceAddress(address, prefixLength));
         }
 
         return result;
@@ -507,7 +554,7 @@ internal sealed partial class ConfigurationReader
         return result;
     }
 
-    private List<VirtualServiceConfiguration> ReadServices(YamlNode node, string path, HashSet<string> interfaceNames, HashSet<uint> marks)
+    private List<VirtualServiceConfiguration> ReadServices(YamlNode node, string path, HashSet<string> interfaceNames, Dictionary<uint, (bool HasIpv4, bool HasIpv6)> marks)
     {
         var result = new List<VirtualServiceConfiguration>();
         if (IsNull(node))
@@ -544,7 +591,7 @@ internal sealed partial class ConfigurationReader
         return result;
     }
 
-    private VirtualServiceConfiguration? ReadService(YamlNode node, string path, HashSet<string> interfaceNames, HashSet<uint> marks)
+    private VirtualServiceConfiguration? ReadService(YamlNode node, string path, HashSet<string> interfaceNames, Dictionary<uint, (bool HasIpv4, bool HasIpv6)> marks)
     {
         var map = ReadMapping(node, path, ServiceKeys);
         if (map is null)
@@ -572,11 +619,17 @@ internal sealed partial class ConfigurationReader
             }
         }
 
+        if (map.TryGetValue("family", out var familyNode))
+        {
+            Add(familyNode.Start, Join(path, "family"), "only a firewall-mark service takes 'family'; an address service has the family of its address");
+        }
+
         var address = Require(map, node, path, "address") is { } a ? ReadAddress(a, Join(path, "address")) : null;
         var portNode = Require(map, node, path, "port");
         ushort? port = portNode is not null ? ReadPort(portNode, Join(path, "port"), allowZero: true) : null;
+        bool? ipv6 = address is null ? null : IsIpv6(address);
 
-        var (scheduler, interfaceName, persistence, onePacket, schedulerFlags) = ReadServiceOptions(map, path, interfaceNames);
+        var (scheduler, interfaceName, persistence, onePacket, schedulerFlags) = ReadServiceOptions(map, path, interfaceNames, ipv6);
         if (port == 0 && persistence is null && portNode is not null)
         {
             Add(portNode.Start, Join(path, "port"), "port 0 (all ports) is only for persistent services; add 'persistence' or use a port between 1 and 65535");
@@ -591,7 +644,7 @@ internal sealed partial class ConfigurationReader
         var servers = new List<RealServerConfiguration>();
         if (map.TryGetValue("real_servers", out var rs) && !IsNull(rs))
         {
-            ReadRealServers(rs, Join(path, "real_servers"), port, port == 0, servers);
+            ReadRealServers(rs, Join(path, "real_servers"), port, port == 0, ipv6, servers);
         }
 
         if (protocol is null || address is null || port is null)
@@ -613,7 +666,7 @@ internal sealed partial class ConfigurationReader
         };
     }
 
-    private VirtualServiceConfiguration? ReadFwmarkService(Dictionary<string, YamlNode> map, YamlNode node, YamlNode fwmarkNode, string path, HashSet<string> interfaceNames, HashSet<uint> marks)
+    private VirtualServiceConfiguration? ReadFwmarkService(Dictionary<string, YamlNode> map, YamlNode node, YamlNode fwmarkNode, string path, HashSet<string> interfaceNames, Dictionary<uint, (bool HasIpv4, bool HasIpv6)> marks)
     {
         foreach (var key in new[] { "protocol", "address", "port" })
         {
@@ -624,20 +677,61 @@ internal sealed partial class ConfigurationReader
         }
 
         var mark = ReadInteger(fwmarkNode, Join(path, "fwmark"), 1, uint.MaxValue);
-        if (mark is not null && !marks.Contains((uint)mark.Value))
+        var families = (HasIpv4: false, HasIpv6: false);
+        if (mark is not null && !marks.TryGetValue((uint)mark.Value, out families))
         {
             Add(fwmarkNode.Start, Join(path, "fwmark"), $"no 'firewall_marks' rule sets mark {mark.Value}, so the service would never see a packet");
             mark = null;
         }
 
-        var (scheduler, interfaceName, persistence, onePacket, schedulerFlags) = ReadServiceOptions(map, path, interfaceNames);
+        // IPVS keeps a mark service per family (ipvsadm -f MARK or -f MARK -6): the family is said with 'family', or
+        // follows from the rules setting the mark when they are all of one family.
+        bool? ipv6 = null;
+        var familyOk = true;
+        if (map.TryGetValue("family", out var familyNode) && ReadString(familyNode, Join(path, "family"), required: true) is { } familyText)
+        {
+            ipv6 = familyText.ToUpperInvariant() switch
+            {
+                "IPV4" or "INET" => false,
+                "IPV6" or "INET6" => true,
+                _ => null,
+            };
+            if (ipv6 is null)
+            {
+                Add(familyNode.Start, Join(path, "family"), $"unknown family '{familyText}'; use ipv4 or ipv6");
+                familyOk = false;
+            }
+            else if (mark is not null && !(ipv6.Value ? families.HasIpv6 : families.HasIpv4))
+            {
+                Add(familyNode.Start, Join(path, "family"), $"no {(ipv6.Value ? "IPv6" : "IPv4")} 'firewall_marks' rule sets mark {mark.Value}, so the service would never see a packet");
+                familyOk = false;
+            }
+        }
+        else if (familyNode is null && mark is not null)
+        {
+            if (families.HasIpv4 && families.HasIpv6)
+            {
+                Add(fwmarkNode.Start, Join(path, "family"), $"mark {mark.Value} is set by IPv4 and IPv6 rules; say 'family: ipv4' or 'family: ipv6' (list the service twice for both)");
+                familyOk = false;
+            }
+            else
+            {
+                ipv6 = families.HasIpv6;
+            }
+        }
+        else if (familyNode is not null)
+        {
+            familyOk = false;
+        }
+
+        var (scheduler, interfaceName, persistence, onePacket, schedulerFlags) = ReadServiceOptions(map, path, interfaceNames, ipv6);
         var servers = new List<RealServerConfiguration>();
         if (map.TryGetValue("real_servers", out var rs) && !IsNull(rs))
         {
-            ReadRealServers(rs, Join(path, "real_servers"), 0, true, servers);
+            ReadRealServers(rs, Join(path, "real_servers"), 0, true, ipv6, servers);
         }
 
-        if (mark is null)
+        if (mark is null || !familyOk)
         {
             return null;
         }
@@ -645,7 +739,7 @@ internal sealed partial class ConfigurationReader
         return new VirtualServiceConfiguration
         {
             Protocol = ServiceProtocol.Tcp,
-            Address = IPAddress.Any,
+            Address = ipv6 == true ? IPAddress.IPv6Any : IPAddress.Any,
             Port = 0,
             Fwmark = (uint)mark.Value,
             Scheduler = scheduler,
@@ -658,7 +752,7 @@ internal sealed partial class ConfigurationReader
     }
 
     private (string Scheduler, string? Interface, PersistenceConfiguration? Persistence, bool OnePacket, SchedulerFlags SchedulerFlags) ReadServiceOptions(
-        Dictionary<string, YamlNode> map, string path, HashSet<string> interfaceNames)
+        Dictionary<string, YamlNode> map, string path, HashSet<string> interfaceNames, bool? ipv6)
     {
         var scheduler = VirtualServiceConfiguration.DefaultScheduler;
         if (map.TryGetValue("scheduler", out var s) && ReadString(s, Join(path, "scheduler"), required: true) is { } schedulerText)
@@ -688,7 +782,7 @@ internal sealed partial class ConfigurationReader
             }
         }
 
-        var persistence = map.TryGetValue("persistence", out var pe) && !IsNull(pe) ? ReadPersistence(pe, Join(path, "persistence")) : null;
+        var persistence = map.TryGetValue("persistence", out var pe) && !IsNull(pe) ? ReadPersistence(pe, Join(path, "persistence"), ipv6) : null;
         var onePacket = map.TryGetValue("one_packet", out var op) && ReadBoolean(op, Join(path, "one_packet")) == true;
         var flags = SchedulerFlags.None;
         if (map.TryGetValue("scheduler_flags", out var f) && !IsNull(f))
@@ -707,7 +801,7 @@ internal sealed partial class ConfigurationReader
         return (scheduler, interfaceName, persistence, onePacket, flags);
     }
 
-    private PersistenceConfiguration? ReadPersistence(YamlNode node, string path)
+    private PersistenceConfiguration? ReadPersistence(YamlNode node, string path, bool? ipv6)
     {
         var map = ReadMapping(node, path, PersistenceKeys);
         if (map is null)
@@ -721,7 +815,23 @@ internal sealed partial class ConfigurationReader
             result = result with { Timeout = timeout };
         }
 
-        if (map.TryGetValue("netmask", out var m) && ReadString(m, Join(path, "netmask"), required: true) is { } maskText)
+        if (map.TryGetValue("prefix_length", out var pl))
+        {
+            if (ipv6 == false)
+            {
+                Add(pl.Start, Join(path, "prefix_length"), "is for IPv6 services (ipvsadm -M PREFIX); an IPv4 service groups clients with 'netmask'");
+            }
+            else if (ReadInteger(pl, Join(path, "prefix_length"), 1, 128) is { } prefixLength)
+            {
+                result = result with { PrefixLength = (int)prefixLength };
+            }
+        }
+
+        if (map.TryGetValue("netmask", out var m) && ipv6 == true)
+        {
+            Add(m.Start, Join(path, "netmask"), "an IPv6 service groups clients by 'prefix_length' (1..128, ipvsadm -M for IPv6), not a dotted netmask");
+        }
+        else if (m is not null && ReadString(m, Join(path, "netmask"), required: true) is { } maskText)
         {
             var problem = ConfigurationValues.ParseNetmask(maskText, out var mask);
             if (problem is null)
@@ -737,7 +847,7 @@ internal sealed partial class ConfigurationReader
         return result;
     }
 
-    private void ReadRealServers(YamlNode node, string path, ushort? servicePort, bool zeroPortAllowed, List<RealServerConfiguration> result)
+    private void ReadRealServers(YamlNode node, string path, ushort? servicePort, bool zeroPortAllowed, bool? serviceIsIpv6, List<RealServerConfiguration> result)
     {
         var items = ReadSequence(node, path);
         if (items is null)
@@ -755,7 +865,14 @@ internal sealed partial class ConfigurationReader
                 continue;
             }
 
-            var address = Require(map, items[i], itemPath, "address") is { } a ? ReadAddress(a, Join(itemPath, "address")) : null;
+            var addressNode = Require(map, items[i], itemPath, "address");
+            var address = addressNode is not null ? ReadAddress(addressNode, Join(itemPath, "address")) : null;
+            if (address is not null && serviceIsIpv6 is { } familyV6 && IsIpv6(address) != familyV6)
+            {
+                Add(addressNode!.Start, Join(itemPath, "address"),
+                    $"{(IsIpv6(address) ? "IPv6" : "IPv4")} real server for an {(familyV6 ? "IPv6" : "IPv4")} service: address families do not mix (IPVS allows it only for tunnelled servers; lvsd refuses it)");
+                address = null;
+            }
 
             // Without a port of its own a real server takes the service's, as ipvsadm -r ADDR does.
             // Port 0 (firewall-mark and port-zero services) forwards to the packet's own port.
@@ -867,7 +984,7 @@ internal sealed partial class ConfigurationReader
 
             if (seen.TryGetValue((address, port.Value), out var first))
             {
-                Add(items[i].Start, itemPath, $"duplicate of real_servers[{first}] ({address}:{port.Value}, line {items[first].Start.Line})");
+                Add(items[i].Start, itemPath, $"duplicate of real_servers[{first}] ({new IPEndPoint(address, port.Value)}, line {items[first].Start.Line})");
                 continue;
             }
 
@@ -1030,7 +1147,7 @@ internal sealed partial class ConfigurationReader
             return null;
         }
 
-        var problem = ConfigurationValues.ParseUnicastIPv4(text, out var address);
+        var problem = ConfigurationValues.ParseUnicastAddress(text, out var address);
         if (problem is not null)
         {
             Add(node.Start, path, problem);
@@ -1058,6 +1175,8 @@ internal sealed partial class ConfigurationReader
 
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+
+    private static bool IsIpv6(IPAddress address) => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 

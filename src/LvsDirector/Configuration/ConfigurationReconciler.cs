@@ -207,7 +207,7 @@ public sealed class ConfigurationReconciler
             {
                 foreach (var server in service.RealServers)
                 {
-                    Record(_table.AddRealServer(service.Key, ConfigurationApplier.ToSpec(server)), $"real server {server.Address}:{server.Port} of service {service.Key} added", changes, errors);
+                    Record(_table.AddRealServer(service.Key, ConfigurationApplier.ToSpec(server)), $"real server {Endpoint(server)} of service {service.Key} added", changes, errors);
                 }
             }
 
@@ -226,13 +226,13 @@ public sealed class ConfigurationReconciler
             var liveServer = live.Servers.FirstOrDefault(s => SameServer(server, s));
             if (liveServer is null)
             {
-                Record(_table.AddRealServer(service.Key, serverSpec), $"real server {server.Address}:{server.Port} of service {service.Key} added: weight {server.Weight}", changes, errors);
+                Record(_table.AddRealServer(service.Key, serverSpec), $"real server {Endpoint(server)} of service {service.Key} added: weight {server.Weight}", changes, errors);
                 continue;
             }
 
             var serverDifferences = ServerDifferences(liveServer, serverSpec);
             if (serverDifferences.Count > 0
-                && Record(_table.EditRealServer(service.Key, serverSpec), $"real server {server.Address}:{server.Port} of service {service.Key} edited: {string.Join(", ", serverDifferences)}", changes, errors))
+                && Record(_table.EditRealServer(service.Key, serverSpec), $"real server {Endpoint(server)} of service {service.Key} edited: {string.Join(", ", serverDifferences)}", changes, errors))
             {
                 // Listed again: a drain in progress is called off.
                 _draining.RemoveAll(d => ReferenceEquals(d.Server, liveServer));
@@ -255,6 +255,9 @@ public sealed class ConfigurationReconciler
 
         var persistence = spec.PersistenceTimeoutSeconds is { } timeout
             ? new PersistenceSettings(timeout, spec.PersistenceNetmask is { } mask ? BinaryPrimitives.ReadUInt32BigEndian(mask.GetAddressBytes()) : PersistenceSettings.HostMask)
+            {
+                Ipv6PrefixLength = spec.PersistencePrefixLength ?? PersistenceSettings.HostPrefixLength,
+            }
             : null;
         if (live.Persistence != persistence)
         {
@@ -370,6 +373,8 @@ public sealed class ConfigurationReconciler
     private static bool SameServer(RealServer a, RealServerConfiguration b) => SameServer(b, a);
 
     private static string Endpoint(RealServer server) => new IPEndPoint(server.IPAddress, server.Port).ToString();
+
+    private static string Endpoint(RealServerConfiguration server) => new IPEndPoint(server.Address, server.Port).ToString();
 
     private static bool Record(ServiceTableError error, string change, List<string> changes, List<string> errors)
     {

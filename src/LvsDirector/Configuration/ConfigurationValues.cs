@@ -127,14 +127,14 @@ public static class ConfigurationValues
         return true;
     }
 
-    /// <summary>Parses an address for a VIP or real server; returns null on success or the message to show.</summary>
+    /// <summary>Parses an IPv4 address for a VIP or real server; returns null on success or the message to show.</summary>
     public static string? ParseUnicastIPv4(string text, out IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (!TryParseIPv4(text, out address))
         {
             return text.Contains(':', StringComparison.Ordinal) && IPAddress.TryParse(text, out _)
-                ? $"IPv6 address '{text}' is not supported yet; use an IPv4 address"
+                ? $"'{text}' is an IPv6 address where an IPv4 address is needed"
                 : $"'{text}' is not an IPv4 address (expected a dotted quad such as 198.18.0.10)";
         }
 
@@ -146,6 +146,95 @@ public static class ConfigurationValues
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Parses an IPv6 address (RFC 4291 text, optionally in brackets) for a VIP or real server; returns null on success
+    /// or the message to show. Unspecified, loopback, multicast, link-local, IPv4-mapped addresses and zone ids are refused.
+    /// </summary>
+    public static string? ParseUnicastIPv6(string text, out IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        address = IPAddress.IPv6None;
+        var bare = text.Length > 2 && text[0] == '[' && text[^1] == ']' ? text[1..^1] : text;
+        if (bare.Contains('%', StringComparison.Ordinal))
+        {
+            return $"'{text}' carries a zone id; use a global IPv6 address without %zone";
+        }
+
+        if (!bare.Contains(':', StringComparison.Ordinal) || !IPAddress.TryParse(bare, out var parsed)
+            || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return $"'{text}' is not an IPv6 address (expected e.g. 2001:db8::10)";
+        }
+
+        if (parsed.Equals(IPAddress.IPv6Any) || parsed.Equals(IPAddress.IPv6Loopback) || parsed.IsIPv6Multicast
+            || parsed.IsIPv6LinkLocal || parsed.IsIPv4MappedToIPv6)
+        {
+            return $"'{text}' is not a global unicast IPv6 address (::, ::1, multicast ff00::/8, link-local fe80::/10 and IPv4-mapped ::ffff:0:0/96 are not allowed)";
+        }
+
+        address = parsed;
+        return null;
+    }
+
+    /// <summary>Parses a VIP or real server address of either family; returns null on success or the message to show.</summary>
+    public static string? ParseUnicastAddress(string text, out IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            return ParseUnicastIPv6(text, out address);
+        }
+
+        var problem = ParseUnicastIPv4(text, out address);
+        return problem is null || !text.StartsWith('[') ? problem
+            : $"'{text}' is not an address (expected e.g. 198.18.0.10 or 2001:db8::10)";
+    }
+
+    /// <summary>
+    /// Parses an interface address with its prefix length, "198.18.0.1/24" or "2001:db8:1::1/64" (host bits kept: it is
+    /// an address of the interface, not a network). Returns null on success or the message to show.
+    /// </summary>
+    public static string? ParseInterfaceAddress(string text, out IPAddress address, out int prefixLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        address = IPAddress.None;
+        prefixLength = 0;
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return $"'{text}' needs a prefix length (e.g. 198.18.0.1/24 or 2001:db8:1::1/64)";
+        }
+
+        var addressText = text[..slash];
+        var ipv6 = addressText.Contains(':', StringComparison.Ordinal);
+        var max = ipv6 ? 128 : 32;
+        if (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefixLength) || prefixLength > max || prefixLength == 0)
+        {
+            return $"'{text}' has a bad prefix length (expected /1 to /{max})";
+        }
+
+        if (ipv6)
+        {
+            // An interface may well carry a link-local address: Neighbor Discovery uses it.
+            if (!IPAddress.TryParse(addressText, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6
+                || addressText.Contains('%', StringComparison.Ordinal))
+            {
+                return $"'{text}' is not an IPv6 address with a prefix length (expected e.g. 2001:db8:1::1/64)";
+            }
+
+            if (parsed.Equals(IPAddress.IPv6Any) || parsed.Equals(IPAddress.IPv6Loopback) || parsed.IsIPv6Multicast || parsed.IsIPv4MappedToIPv6)
+            {
+                return $"'{text}' is not a unicast IPv6 address (::, ::1, multicast and IPv4-mapped addresses are not allowed)";
+            }
+
+            address = parsed;
+            return null;
+        }
+
+        var problem = ParseUnicastIPv4(addressText, out address);
+        return problem is null ? null : $"'{text}': {problem}";
     }
 
     /// <summary>Parses a contiguous IPv4 netmask in dotted form; returns null on success or the message to show.</summary>
@@ -171,14 +260,36 @@ public static class ConfigurationValues
         return null;
     }
 
-    /// <summary>Parses "a.b.c.d/len" or a bare address (/32); host bits are cleared, as iptables does.</summary>
+    /// <summary>
+    /// Parses "a.b.c.d/len" or a bare IPv4 address (/32), or "2001:db8::/64" or a bare IPv6 address (/128); host bits
+    /// are cleared, as iptables and ip6tables do.
+    /// </summary>
     public static string? ParsePrefix(string text, out IPAddress network, out int prefixLength)
     {
         ArgumentNullException.ThrowIfNull(text);
         network = IPAddress.None;
-        prefixLength = 32;
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         var addressText = slash < 0 ? text : text[..slash];
+        if (addressText.Contains(':', StringComparison.Ordinal))
+        {
+            prefixLength = 128;
+            if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefixLength) || prefixLength > 128))
+            {
+                return $"'{text}' has a bad prefix length (expected /0 to /128 for IPv6)";
+            }
+
+            if (addressText.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(addressText, out var parsed)
+                || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                return $"'{text}' is not an IPv6 address or prefix (expected e.g. 2001:db8::100/128)";
+            }
+
+            var mask6 = LvsDirector.Packets.Ipv6Address.PrefixMask(prefixLength);
+            network = LvsDirector.Packets.Ipv6Address.ToIPAddress(LvsDirector.Packets.Ipv6Address.FromIPAddress(parsed) & mask6);
+            return null;
+        }
+
+        prefixLength = 32;
         if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefixLength) || prefixLength > 32))
         {
             return $"'{text}' has a bad prefix length (expected /0 to /32)";
@@ -186,7 +297,7 @@ public static class ConfigurationValues
 
         if (!TryParseIPv4(addressText, out var address))
         {
-            return $"'{text}' is not an IPv4 address or prefix (expected e.g. 198.18.0.100/32)";
+            return $"'{text}' is not an IPv4 or IPv6 address or prefix (expected e.g. 198.18.0.100/32 or 2001:db8::100/128)";
         }
 
         Span<byte> b = stackalloc byte[4];

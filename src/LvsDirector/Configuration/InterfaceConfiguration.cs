@@ -4,4 +4,11 @@ namespace LvsDirector.Configuration;
 /// <param name="Name">Kernel interface name, e.g. "eth0".</param>
 /// <param name="Role">Free-form operator label such as "external" or "internal"; lvsd does not interpret it yet.</param>
 /// <param name="Comment">Free-form note, kept for display only.</param>
-public sealed record InterfaceConfiguration(string Name, string? Role = null, string? Comment = null);
+public sealed record InterfaceConfiguration(string Name, string? Role = null, string? Comment = null)
+{
+    /// <summary>
+    /// The interface's own addresses with their on-link prefixes (config key <c>addresses</c>), IPv4 and IPv6 in file
+    /// order; empty when the file gives none, in which case the data path asks the kernel.
+    /// </summary>
+    public IReadOnlyList<InterfaceAddress> Addresses { get; init; } = [];
+}

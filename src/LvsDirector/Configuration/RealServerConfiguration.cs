@@ -4,7 +4,7 @@ using LvsDirector.Services;
 namespace LvsDirector.Configuration;
 
 /// <summary>One real server of a virtual service, the equivalent of one ipvsadm -a line.</summary>
-/// <param name="Address">Real server IPv4 address.</param>
+/// <param name="Address">Real server address, of the same family as its service.</param>
 /// <param name="Port">Real server port; the loader fills in the service port when the file gives none (0 for firewall-mark and port-zero services: the packet's port).</param>
 /// <param name="Weight">0 to 65535; 0 is quiescent.</param>
 /// <param name="Method">Forwarding method; direct routing when absent, as ipvsadm -g.</param>

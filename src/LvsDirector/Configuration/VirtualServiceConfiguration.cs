@@ -5,7 +5,8 @@ namespace LvsDirector.Configuration;
 
 /// <summary>
 /// One virtual service of the config file, the equivalent of ipvsadm -A plus its -a lines. A firewall-mark service
-/// (<see cref="Fwmark"/> not 0) has Protocol tcp, Address 0.0.0.0 and Port 0 as placeholders.
+/// (<see cref="Fwmark"/> not 0) has Protocol tcp and Port 0 as placeholders, and Address 0.0.0.0 (an IPv4 mark) or
+/// :: (an IPv6 mark, ipvsadm -f MARK -6).
 /// </summary>
 public sealed record VirtualServiceConfiguration
 {
@@ -37,5 +38,8 @@ public sealed record VirtualServiceConfiguration
 
     public IReadOnlyList<RealServerConfiguration> RealServers { get; init; } = [];
 
-    public ServiceKey Key => Fwmark != 0 ? ServiceKey.ForFwmark(Fwmark) : new(Protocol, Address, Port);
+    /// <summary>True for an IPv6 VIP or an IPv6 firewall-mark service.</summary>
+    public bool IsIpv6 => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+
+    public ServiceKey Key => Fwmark != 0 ? ServiceKey.ForFwmark(Fwmark, IsIpv6) : new(Protocol, Address, Port);
 }

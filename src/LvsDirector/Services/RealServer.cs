@@ -1,5 +1,6 @@
 using System.Net;
 using LvsDirector.Connections;
+using LvsDirector.Packets;
 using LvsDirector.Scheduling;
 
 namespace LvsDirector.Services;
@@ -24,17 +25,29 @@ public sealed class RealServer : SchedulerDestination, IConnectionBindingObserve
     private uint _upperThreshold;
     private uint _lowerThreshold;
 
-    internal RealServer(VirtualService service, IPAddress address, uint address4, ushort port, int weight, ForwardingMethod method)
-        : base(address4, port, weight)
+    internal RealServer(VirtualService service, IPAddress address, uint address4, UInt128 address6, ushort port, int weight, ForwardingMethod method)
+        : base(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Ipv6Address.Fold(address6) : address4, port, weight)
     {
         Service = service;
         IPAddress = address;
+        IsIpv6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        Address6 = address6;
         _method = (int)method;
     }
 
     public VirtualService Service { get; }
 
     public IPAddress IPAddress { get; }
+
+    /// <summary>
+    /// True for an IPv6 real server (always of an IPv6 service: families never mix). Its
+    /// <see cref="SchedulerDestination.Address"/> is then <see cref="Ipv6Address.Fold"/> of <see cref="Address6"/>, the
+    /// 32-bit key IPVS's hashing schedulers use for IPv6.
+    /// </summary>
+    public bool IsIpv6 { get; }
+
+    /// <summary>IPv6 address, first wire byte most significant; 0 for an IPv4 server.</summary>
+    public UInt128 Address6 { get; }
 
     public ForwardingMethod Method
     {

@@ -44,15 +44,21 @@ public sealed class ServiceTable
         ServiceTableError.InvalidArgument => "Invalid argument",
         ServiceTableError.ZeroPortNotPersistent => "Zero port specified for non-persistent service",
         ServiceTableError.ThresholdRange => "Lower threshold is higher than upper threshold",
+        ServiceTableError.AddressFamilyMismatch => "Address families of the service and the real server (or the persistence mask) differ; IPv4 and IPv6 do not mix",
         _ => error.ToString(),
     };
 
     public ServiceTableError AddService(VirtualServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!TryValidateKey(spec.Key, out var address) || !TryValidateOptions(spec, out var persistence))
+        if (!TryValidateKey(spec.Key, out var address, out var address6))
         {
             return ServiceTableError.InvalidArgument;
+        }
+
+        if (ValidateOptions(spec, out var persistence) is var invalidOptions and not ServiceTableError.None)
+        {
+            return invalidOptions;
         }
 
         if (!spec.Key.IsFwmark && spec.Key.Port == 0 && persistence is null)
@@ -73,7 +79,7 @@ public sealed class ServiceTable
             }
 
             scheduler.Update([]);
-            _services.Add(new VirtualService(spec.Key, address, scheduler, spec.Interface) { Persistence = persistence, OnePacket = spec.OnePacket });
+            _services.Add(new VirtualService(spec.Key, address, address6, scheduler, spec.Interface) { Persistence = persistence, OnePacket = spec.OnePacket });
             PublishLocked();
         }
 
@@ -84,9 +90,9 @@ public sealed class ServiceTable
     public ServiceTableError EditService(VirtualServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!TryValidateOptions(spec, out var persistence))
+        if (ValidateOptions(spec, out var persistence) is var invalidOptions and not ServiceTableError.None)
         {
-            return ServiceTableError.InvalidArgument;
+            return invalidOptions;
         }
 
         if (!spec.Key.IsFwmark && spec.Key.Port == 0 && persistence is null)
@@ -151,7 +157,7 @@ public sealed class ServiceTable
     public ServiceTableError AddRealServer(ServiceKey service, RealServerSpec server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        if (ValidateServer(server, out var address) is var invalid and not ServiceTableError.None)
+        if (ValidateServer(server, out var address, out var address6) is var invalid and not ServiceTableError.None)
         {
             return invalid;
         }
@@ -164,18 +170,23 @@ public sealed class ServiceTable
                 return ServiceTableError.NoSuchService;
             }
 
+            if (svc.IsIpv6 != IsIpv6(server.Address))
+            {
+                return ServiceTableError.AddressFamilyMismatch;
+            }
+
             if (server.Port == 0 && !svc.IsFwmark && svc.Port != 0)
             {
                 return ServiceTableError.InvalidArgument;
             }
 
             var servers = svc.ServerArray;
-            if (IndexOf(servers, address, server.Port) >= 0)
+            if (IndexOf(servers, server.Address, server.Port) >= 0)
             {
                 return ServiceTableError.DestinationExists;
             }
 
-            var added = new RealServer(svc, server.Address, address, server.Port, server.Weight, server.Method);
+            var added = new RealServer(svc, server.Address, address, address6, server.Port, server.Weight, server.Method);
             added.SetThresholds(server.UpperThreshold, server.LowerThreshold);
             added.TunnelType = server.TunnelType;
             added.TunnelPort = server.TunnelPort;
@@ -192,7 +203,7 @@ public sealed class ServiceTable
     public ServiceTableError EditRealServer(ServiceKey service, RealServerSpec server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        if (ValidateServer(server, out var address) is var invalid and not ServiceTableError.None)
+        if (ValidateServer(server, out _, out _) is var invalid and not ServiceTableError.None)
         {
             return invalid;
         }
@@ -206,7 +217,7 @@ public sealed class ServiceTable
             }
 
             var servers = svc.ServerArray;
-            var index = IndexOf(servers, address, server.Port);
+            var index = IndexOf(servers, server.Address, server.Port);
             if (index < 0)
             {
                 return ServiceTableError.NoSuchDestination;
@@ -236,12 +247,6 @@ public sealed class ServiceTable
     public ServiceTableError DeleteRealServer(ServiceKey service, IPAddress address, ushort port)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            return ServiceTableError.NoSuchDestination;
-        }
-
-        var address4 = ToHostOrder(address);
         lock (_gate)
         {
             var svc = FindLocked(service);
@@ -251,7 +256,7 @@ public sealed class ServiceTable
             }
 
             var servers = svc.ServerArray;
-            var index = IndexOf(servers, address4, port);
+            var index = IndexOf(servers, address, port);
             if (index < 0)
             {
                 return ServiceTableError.NoSuchDestination;
@@ -322,35 +327,74 @@ public sealed class ServiceTable
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
     }
 
-    private static bool TryValidateKey(ServiceKey key, out uint address)
+    private static bool TryValidateKey(ServiceKey key, out uint address, out UInt128 address6)
     {
         address = 0;
+        address6 = UInt128.Zero;
+        if (key.Address is null || key.Address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            return false;
+        }
+
         if (key.IsFwmark)
         {
             return true;
         }
 
-        if (key.Address is null || key.Address.AddressFamily != AddressFamily.InterNetwork)
+        if (key.Address.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            return false;
-        }
-
-        address = ToHostOrder(key.Address);
-        return key.Protocol is ServiceProtocol.Tcp or ServiceProtocol.Udp;
-    }
-
-    private static bool TryValidateOptions(VirtualServiceSpec spec, out PersistenceSettings? persistence)
-    {
-        persistence = null;
-        var mask = PersistenceSettings.HostMask;
-        if (spec.PersistenceNetmask is { } netmask)
-        {
-            if (netmask.AddressFamily != AddressFamily.InterNetwork)
+            // A scope id would make two keys for one VIP differ; link-local VIPs are not services.
+            if (key.Address.ScopeId != 0 || key.Address.IsIPv6LinkLocal || key.Address.IsIPv4MappedToIPv6)
             {
                 return false;
             }
 
+            address6 = LvsDirector.Packets.Ipv6Address.FromIPAddress(key.Address);
+        }
+        else
+        {
+            address = ToHostOrder(key.Address);
+        }
+
+        return key.Protocol is ServiceProtocol.Tcp or ServiceProtocol.Udp;
+    }
+
+    private static bool IsIpv6(IPAddress address) => address.AddressFamily == AddressFamily.InterNetworkV6;
+
+    private static ServiceTableError ValidateOptions(VirtualServiceSpec spec, out PersistenceSettings? persistence)
+    {
+        persistence = null;
+        var ipv6 = spec.Key.IsIpv6;
+        var mask = PersistenceSettings.HostMask;
+        if (spec.PersistenceNetmask is { } netmask)
+        {
+            if (ipv6)
+            {
+                return ServiceTableError.AddressFamilyMismatch;
+            }
+
+            if (netmask.AddressFamily != AddressFamily.InterNetwork)
+            {
+                return ServiceTableError.InvalidArgument;
+            }
+
             mask = ToHostOrder(netmask);
+        }
+
+        var prefix = PersistenceSettings.HostPrefixLength;
+        if (spec.PersistencePrefixLength is { } prefixLength)
+        {
+            if (!ipv6)
+            {
+                return ServiceTableError.AddressFamilyMismatch;
+            }
+
+            if (prefixLength is < 1 or > PersistenceSettings.HostPrefixLength)
+            {
+                return ServiceTableError.InvalidArgument;
+            }
+
+            prefix = prefixLength;
         }
 
         if (spec.PersistenceTimeoutSeconds is { } timeout)
@@ -358,21 +402,24 @@ public sealed class ServiceTable
             // The kernel keeps the timeout in jiffies of an int: at most INT_MAX / HZ seconds.
             if (timeout is 0 or > MaxTimeoutSeconds)
             {
-                return false;
+                return ServiceTableError.InvalidArgument;
             }
 
-            persistence = new PersistenceSettings(timeout, mask);
+            persistence = new PersistenceSettings(timeout, mask) { Ipv6PrefixLength = prefix };
         }
 
-        return true;
+        return ServiceTableError.None;
     }
 
     // NAT, direct routing and IPIP/GUE tunnelling are all forwarded. GUE needs its UDP port (ipvsadm refuses
     // --tun-type gue without --tun-port too).
-    private static ServiceTableError ValidateServer(RealServerSpec server, out uint address)
+    private static ServiceTableError ValidateServer(RealServerSpec server, out uint address, out UInt128 address6)
     {
         address = 0;
-        if (server.Address is null || server.Address.AddressFamily != AddressFamily.InterNetwork
+        address6 = UInt128.Zero;
+        if (server.Address is null
+            || server.Address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+            || (IsIpv6(server.Address) && (server.Address.ScopeId != 0 || server.Address.IsIPv4MappedToIPv6))
             || server.Weight is < 0 or > MaxWeight
             || !Enum.IsDefined(server.Method)
             || (server.Method == ForwardingMethod.Tunnel && server.TunnelType == TunnelType.Gue && server.TunnelPort == 0))
@@ -385,15 +432,23 @@ public sealed class ServiceTable
             return ServiceTableError.ThresholdRange;
         }
 
-        address = ToHostOrder(server.Address);
+        if (IsIpv6(server.Address))
+        {
+            address6 = LvsDirector.Packets.Ipv6Address.FromIPAddress(server.Address);
+        }
+        else
+        {
+            address = ToHostOrder(server.Address);
+        }
+
         return ServiceTableError.None;
     }
 
-    private static int IndexOf(RealServer[] servers, uint address, ushort port)
+    private static int IndexOf(RealServer[] servers, IPAddress address, ushort port)
     {
         for (var i = 0; i < servers.Length; i++)
         {
-            if (servers[i].Address == address && servers[i].Port == port)
+            if (servers[i].Port == port && servers[i].IPAddress.Equals(address))
             {
                 return i;
             }
@@ -415,10 +470,10 @@ public sealed class ServiceTable
         return null;
     }
 
-    /// <summary>Whether two keys name one service: the same mark, or the same protocol, address and port.</summary>
+    /// <summary>Whether two keys name one service: the same mark and family, or the same protocol, address and port.</summary>
     public static bool SameService(ServiceKey a, ServiceKey b) =>
         a.IsFwmark || b.IsFwmark
-            ? a.Fwmark == b.Fwmark
+            ? a.Fwmark == b.Fwmark && a.IsIpv6 == b.IsIpv6
             : a.Protocol == b.Protocol && a.Port == b.Port && Equals(a.Address, b.Address);
 
     private void PublishLocked() =>

@@ -16,4 +16,10 @@ public enum ServiceTableError
 
     /// <summary>-y above -x (IPVS answers ERANGE).</summary>
     ThresholdRange,
+
+    /// <summary>
+    /// A real server of the other address family than its service (IPVS allows that only for tunnelled servers; lvsd
+    /// refuses it for every method), or a persistence mask of the wrong family (a dotted mask for IPv6, a prefix for IPv4).
+    /// </summary>
+    AddressFamilyMismatch,
 }

@@ -14,10 +14,11 @@ public sealed class VirtualService
     private PersistenceSettings? _persistence;
     private int _onePacket;
 
-    internal VirtualService(ServiceKey key, uint address4, Scheduler scheduler, string? interfaceName)
+    internal VirtualService(ServiceKey key, uint address4, UInt128 address6, Scheduler scheduler, string? interfaceName)
     {
         Key = key;
         Address = address4;
+        Address6 = address6;
         _scheduler = scheduler;
         _interface = interfaceName;
     }
@@ -26,8 +27,14 @@ public sealed class VirtualService
 
     public ServiceProtocol Protocol => Key.Protocol;
 
-    /// <summary>VIP in host byte order; 0 for a firewall-mark service.</summary>
+    /// <summary>IPv4 VIP in host byte order; 0 for IPv6 and firewall-mark services.</summary>
     public uint Address { get; }
+
+    /// <summary>True for an IPv6 VIP and for an IPv6 firewall-mark service (ipvsadm -f MARK -6).</summary>
+    public bool IsIpv6 => Key.IsIpv6;
+
+    /// <summary>IPv6 VIP, first wire byte most significant; 0 for IPv4 and firewall-mark services.</summary>
+    public UInt128 Address6 { get; }
 
     public ushort Port => Key.Port;
 

@@ -11,8 +11,11 @@ public sealed record VirtualServiceSpec(ServiceKey Key, string Scheduler, string
     /// <summary>ipvsadm -p: seconds a client sticks to its real server; null for a non-persistent service.</summary>
     public uint? PersistenceTimeoutSeconds { get; init; }
 
-    /// <summary>ipvsadm -M: IPv4 mask grouping clients for persistence; null means 255.255.255.255.</summary>
+    /// <summary>ipvsadm -M for an IPv4 service: mask grouping clients for persistence; null means 255.255.255.255.</summary>
     public IPAddress? PersistenceNetmask { get; init; }
+
+    /// <summary>ipvsadm -M for an IPv6 service: prefix length (1..128) grouping clients for persistence; null means 128.</summary>
+    public int? PersistencePrefixLength { get; init; }
 
     /// <summary>ipvsadm -o / --ops: schedule every UDP datagram on its own.</summary>
     public bool OnePacket { get; init; }
