@@ -12,12 +12,16 @@ internal sealed class RateEstimationHostedService : BackgroundService
 {
     private readonly Director _director;
     private readonly TimeProvider _time;
+    private int _passes;
 
     public RateEstimationHostedService(Director director, TimeProvider time)
     {
         _director = director;
         _time = time;
     }
+
+    /// <summary>Completed estimation passes over the service table, so a test can step the clock one pass at a time.</summary>
+    internal int Passes => Volatile.Read(ref _passes);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,6 +38,8 @@ internal sealed class RateEstimationHostedService : BackgroundService
                         server.Stats.Rates.Tick();
                     }
                 }
+
+                Interlocked.Increment(ref _passes);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -345,8 +345,18 @@ public sealed class ConfigurationReconciler
             result.Add("offloads changed: needs restart");
         }
 
+        // The metrics listener is bound once at start-up; rebinding it on reload could fail half way and leave the
+        // operator with no endpoint at all.
+        if (running.Metrics != next.Metrics)
+        {
+            result.Add($"metrics changed ({Describe(running.Metrics)} -> {Describe(next.Metrics)}): needs restart");
+        }
+
         return result;
     }
+
+    private static string Describe(MetricsConfiguration? metrics) =>
+        metrics is null ? "off" : $"{metrics.Listen}{metrics.Path}";
 
     private static bool SameRules(IReadOnlyList<FirewallMarkRule> a, IReadOnlyList<FirewallMarkRule> b) =>
         a.Select(r => r.ToString()).SequenceEqual(b.Select(r => r.ToString()), StringComparer.Ordinal);

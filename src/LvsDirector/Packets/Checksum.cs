@@ -135,6 +135,38 @@ public static class Checksum
         (source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF) + protocol + (uint)transportLength;
 
     /// <summary>
+    /// The sum of the IPv6 pseudo-header (RFC 8200 8.1: source, destination, upper-layer length, next header), not
+    /// folded or complemented — for TCP, UDP and ICMPv6 alike. Folded, it is what Linux leaves in the checksum field of
+    /// a CHECKSUM_PARTIAL packet. <paramref name="upperLayerLength"/> may exceed 65535 (BIG TCP).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint PseudoHeader6(UInt128 source, UInt128 destination, byte nextHeader, int upperLayerLength) =>
+        Reduce(AddressWords(source) + AddressWords(destination) + nextHeader + (uint)upperLayerLength);
+
+    /// <summary>
+    /// The transport checksum of an IPv6 upper-layer segment (TCP, UDP or ICMPv6: all include the pseudo-header), with
+    /// the stored field at <paramref name="checksumOffset"/> counted as zero. A UDP result of 0 is returned as 0xFFFF
+    /// (RFC 8200 8.1: a zero UDP checksum is invalid over IPv6, so 0 must never be sent).
+    /// </summary>
+    public static ushort Transport6(ReadOnlySpan<byte> segment, int checksumOffset, UInt128 source, UInt128 destination, byte nextHeader)
+    {
+        ushort stored = BinaryPrimitives.ReadUInt16BigEndian(segment[checksumOffset..]);
+        uint sum = Add16(Add(segment), (ushort)~stored);
+        ushort result = Finish(Reduce((ulong)sum + PseudoHeader6(source, destination, nextHeader, segment.Length)));
+        return nextHeader == IpProtocol.Udp && result == 0 ? (ushort)0xFFFF : result;
+    }
+
+    /// <summary>RFC 1624 eqn. 3 for a 128-bit field (an IPv6 address) treated as eight 16-bit words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ushort Update128(ushort checksum, UInt128 oldValue, UInt128 newValue) =>
+        (ushort)~Fold((ulong)(ushort)~checksum + AddressWords(~oldValue) + AddressWords(newValue));
+
+    /// <summary>RFC 1624 eqn. 3 for an IPv6 address and a port changing together.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ushort Update144(ushort checksum, UInt128 oldAddress, UInt128 newAddress, ushort oldPort, ushort newPort) =>
+        (ushort)~Fold((ulong)(ushort)~checksum + AddressWords(~oldAddress) + AddressWords(newAddress) + (ushort)~oldPort + newPort);
+
+    /// <summary>
     /// The full transport checksum of an IPv4 packet (starting at the IP header; trailing Ethernet padding is ignored
     /// because the IP total length is used): TCP and UDP include the pseudo-header, ICMP does not. The stored checksum
     /// field counts as zero. A UDP result of 0 is returned as 0xFFFF (0 means "no checksum" on the wire).
@@ -226,6 +258,11 @@ public static class Checksum
         };
         return checksumOffset >= 0 && transportLength >= minimum;
     }
+
+    // Four 32-bit words: each is congruent to the sum of its two 16-bit halves modulo 0xFFFF, which is all a ones'-complement sum needs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong AddressWords(UInt128 address) =>
+        (ulong)(uint)(address >> 96) + (uint)(address >> 64) + (uint)(address >> 32) + (uint)address;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Reduce(ulong total)

@@ -9,13 +9,16 @@ public enum ParseResult : byte
     /// <summary>The frame ends before a header it announces (Ethernet, VLAN tag, IPv4 header/options, ARP body).</summary>
     Truncated,
 
-    /// <summary>The ether type is neither IPv4 nor ARP (IPv6, LLDP, stacked VLANs ...). <see cref="FrameInfo.EtherType"/> is set.</summary>
+    /// <summary>The ether type is neither IPv4, IPv6 nor ARP (LLDP, stacked VLANs ...). <see cref="FrameInfo.EtherType"/> is set.
+    /// (The name predates IPv6: IPv6 frames get the same results as IPv4 ones, with <see cref="FrameInfo.IsIpv6"/> set.)</summary>
     NotIpv4,
 
     /// <summary>An ARP frame whose body fits in the frame; <see cref="FrameInfo.L3Offset"/> is set, read it with <see cref="Arp.TryRead"/>.</summary>
     Arp,
 
-    /// <summary>IPv4 version is not 4, IHL is below 5, or the total length is smaller than the header.</summary>
+    /// <summary>IPv4 version is not 4, IHL is below 5, or the total length is smaller than the header. IPv6: version is not 6, a
+    /// jumbogram (payload length 0 with hop-by-hop options), hop-by-hop options not first, two fragment headers, or more than
+    /// <see cref="Ipv6Header.MaxExtensionHeaders"/> extension headers.</summary>
     BadIpHeader,
 
     /// <summary>Length fields disagree with the bytes present: IP total length beyond the frame, a transport header that does not fit

@@ -303,6 +303,22 @@ public class ConfigurationReconcilerTests
     }
 
     [Fact]
+    public void A_metrics_change_is_warned_about_not_applied()
+    {
+        var reconciler = Start(Base, out var table, out _);
+        var before = table.Current;
+        var next = Load(Base.Replace("interfaces: [eth0]", "interfaces: [eth0]\nmetrics: { listen: 127.0.0.1:9105 }", StringComparison.Ordinal));
+
+        var result = reconciler.Apply(next);
+
+        Assert.True(result.Applied);
+        Assert.Empty(result.Changes);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("metrics changed (off -> 127.0.0.1:9105/metrics): needs restart", warning, StringComparison.Ordinal);
+        Assert.Same(before, table.Current);
+    }
+
+    [Fact]
     public void Firewall_mark_rules_are_replaced()
     {
         const string Marks = """

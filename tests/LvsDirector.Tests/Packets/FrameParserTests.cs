@@ -226,10 +226,10 @@ public class FrameParserTests
     [Fact]
     public void OtherEtherTypesAndProtocolsAreClassified()
     {
-        var ipv6 = new byte[60];
-        BinaryPrimitives.WriteUInt16BigEndian(ipv6.AsSpan(12), EtherType.Ipv6);
-        Assert.Equal(ParseResult.NotIpv4, FrameParser.Parse(ipv6, out var info));
-        Assert.Equal(EtherType.Ipv6, info.EtherType);
+        var lldp = new byte[60];
+        BinaryPrimitives.WriteUInt16BigEndian(lldp.AsSpan(12), 0x88CC);
+        Assert.Equal(ParseResult.NotIpv4, FrameParser.Parse(lldp, out var info));
+        Assert.Equal(0x88CC, info.EtherType);
 
         var qinq = new byte[60];
         BinaryPrimitives.WriteUInt16BigEndian(qinq.AsSpan(12), 0x88A8);

@@ -34,6 +34,18 @@ internal static class ReferenceChecksum
     public static long PseudoHeader(uint source, uint destination, byte protocol, int length) =>
         (source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF) + protocol + length;
 
+    /// <summary>The IPv6 pseudo-header (RFC 8200 8.1) summed word by word from the address bytes.</summary>
+    public static long PseudoHeader6(UInt128 source, UInt128 destination, byte nextHeader, int length)
+    {
+        long sum = nextHeader + (length >> 16) + (length & 0xFFFF);
+        for (int shift = 0; shift < 128; shift += 16)
+        {
+            sum += (long)(ushort)(source >> shift) + (long)(ushort)(destination >> shift);
+        }
+
+        return sum;
+    }
+
     /// <summary>True when the data (checksum field included) sums to ones'-complement zero.</summary>
     public static bool Verifies(ReadOnlySpan<byte> data, long extra = 0) => Fold(Sum(data) + extra) == 0xFFFF;
 

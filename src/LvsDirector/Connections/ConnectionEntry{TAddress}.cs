@@ -3,24 +3,28 @@ using System.Runtime.InteropServices;
 namespace LvsDirector.Connections;
 
 /// <summary>
-/// One tracked connection or persistence template, stored by value in <see cref="ConnectionTable"/>. Addresses and
-/// ports are IPv4 in host byte order. Only the table mutates an entry; everyone else reads it through a readonly
-/// reference or a copy.
+/// One tracked connection or persistence template, stored by value in <see cref="ConnectionTable{TAddress}"/>.
+/// Addresses are <see cref="uint"/> (IPv4) or <see cref="UInt128"/> (IPv6), and ports, in host byte order. Only the
+/// table mutates an entry; everyone else reads it through a readonly reference or a copy.
 /// </summary>
-/// <remarks>Laid out by hand to 48 bytes: the 8-byte expiry first, then 4-, 2- and 1-byte fields.</remarks>
+/// <remarks>
+/// Laid out by hand: the 8-byte expiry first, then the addresses, then 4-, 2- and 1-byte fields, which makes the IPv4
+/// entry 48 bytes (the IPv6 one is 96, as UInt128 is 16-byte aligned).
+/// </remarks>
 [StructLayout(LayoutKind.Sequential)]
-public struct ConnectionEntry
+public struct ConnectionEntry<TAddress>
+    where TAddress : unmanaged, IEquatable<TAddress>
 {
     /// <summary>When the entry expires unless another packet refreshes it (the table's clock, ms).</summary>
     public long ExpiresAtMs { readonly get; internal set; }
 
     /// <summary>The client; for a template, the client's network (address AND the service's persistence mask).</summary>
-    public uint ClientAddress { readonly get; internal set; }
+    public TAddress ClientAddress { readonly get; internal set; }
 
-    /// <summary>The VIP the client addressed; for a firewall-mark template, the mark (as IPVS stores it).</summary>
-    public uint VirtualAddress { readonly get; internal set; }
+    /// <summary>The VIP the client addressed; for a firewall-mark template, the mark (as IPVS stores it, also for IPv6).</summary>
+    public TAddress VirtualAddress { readonly get; internal set; }
 
-    public uint RealAddress { readonly get; internal set; }
+    public TAddress RealAddress { readonly get; internal set; }
 
     // Hash chain links (entry index + 1, 0 ends a chain); the inbound link doubles as the free-list link.
     internal int NextInbound { readonly get; set; }
