@@ -369,8 +369,8 @@ internal sealed class IpvsadmFormatter
         }
         else if (!format.HasFlag(DisplayOptions.Numeric) && IPAddress.TryParse(addressText, out var parsed))
         {
-            // Protocol "IP" has no services(5) names, but host names still apply.
-            var host = _names.HostName(parsed) ?? parsed.ToString();
+            // Protocol "IP" has no services(5) names, but host names still apply (IPv4 only, as HostOf explains).
+            var host = HostOf(parsed);
             text = parsed.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]:{Number(port)}" : $"{host}:{Number(port)}";
         }
         else
@@ -404,12 +404,19 @@ internal sealed class IpvsadmFormatter
         }
         else
         {
-            host = _names.HostName(parsed) ?? parsed.ToString();
+            host = HostOf(parsed);
             portText = _names.ServiceName(port, protocol) ?? Number(port);
         }
 
         return isIpv6 ? $"[{host}]:{portText}" : $"{host}:{portText}";
     }
+
+    /// <summary>
+    /// addr_to_anyname: ipvsadm 1.31 asks gethostbyaddr with the length of an IPv4 address whatever the family, which
+    /// glibc refuses for AF_INET6, so IPv6 addresses always print as numbers (ports still get service names).
+    /// </summary>
+    private string HostOf(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? address.ToString() : _names.HostName(address) ?? address.ToString();
 
     private static void AppendMask(StringBuilder output, ServiceEntry service, bool isIpv6, string prefix)
     {

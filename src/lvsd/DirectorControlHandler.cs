@@ -9,9 +9,9 @@ using LvsDirector.Services;
 namespace LvsDirector.Daemon;
 
 /// <summary>
-/// Carries out lvsadm's requests on the director's service table, with the errors IPVS gives. Requests for features
-/// of later steps (IPv6, --tun-type/--tun-port, scheduler flags, persistence engines) are refused with a
-/// clear message instead of being half applied.
+/// Carries out lvsadm's requests on the director's service table, with the errors IPVS gives. IPv4 and IPv6 services
+/// are both served; mixing families between a service and its real servers is refused with a clear message, as are
+/// features lvsd does not have (persistence engines).
 /// </summary>
 internal sealed class DirectorControlHandler : IControlHandler
 {
@@ -46,7 +46,7 @@ internal sealed class DirectorControlHandler : IControlHandler
             AddServerRequest r => WithServer(r.Service, r.Server, (key, spec) => table.AddRealServer(key, spec)),
             EditServerRequest r => WithServer(r.Service, r.Server, (key, spec) => table.EditRealServer(key, spec)),
             DeleteServerRequest r => WithKey(r.Service, key =>
-                TryParseAddress(r.Address, out var address) ? table.DeleteRealServer(key, address, r.Port) : ServiceTableError.NoSuchDestination),
+                TryParseAddress(r.Address) is { } address ? table.DeleteRealServer(key, address, r.Port) : ServiceTableError.NoSuchDestination),
             ClearRequest => Done(table.Clear),
             ZeroRequest r => Zero(r.Service),
             ListRequest r => List(r.Service),
@@ -86,7 +86,7 @@ internal sealed class DirectorControlHandler : IControlHandler
 
     internal static ControlServiceKey ToControlKey(ServiceKey key) =>
         key.IsFwmark
-            ? new ControlServiceKey(ControlProtocol.Tcp, null, 0, key.Fwmark)
+            ? new ControlServiceKey(ControlProtocol.Tcp, null, 0, key.Fwmark, key.IsIpv6 ? true : null)
             : new ControlServiceKey(key.Protocol == ServiceProtocol.Tcp ? ControlProtocol.Tcp : ControlProtocol.Udp, key.Address.ToString(), key.Port);
 
     private static ControlResponse Done(Action action)
@@ -100,7 +100,7 @@ internal sealed class DirectorControlHandler : IControlHandler
     private static ControlResponse Result(ServiceTableError error) => error switch
     {
         ServiceTableError.None => ControlResponse.Success(),
-        ServiceTableError.ZeroPortNotPersistent or ServiceTableError.ThresholdRange =>
+        ServiceTableError.ZeroPortNotPersistent or ServiceTableError.ThresholdRange or ServiceTableError.AddressFamilyMismatch =>
             ControlResponse.Failure(ToControlError(error), ServiceTable.Describe(error)),
         _ => ControlResponse.Failure(ToControlError(error)),
     };
@@ -126,10 +126,22 @@ internal sealed class DirectorControlHandler : IControlHandler
             return refusal;
         }
 
+        // ipvsadm -M: a dotted netmask for an IPv4 service, a prefix length (1..128) for an IPv6 one.
         IPAddress? netmask = null;
+        int? prefixLength = null;
         if (spec.Netmask is { } maskText)
         {
-            if (!IPAddress.TryParse(maskText, out netmask) || netmask.AddressFamily != AddressFamily.InterNetwork)
+            if (key.IsIpv6)
+            {
+                if (!int.TryParse(maskText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix)
+                    || prefix is < 1 or > PersistenceSettings.HostPrefixLength)
+                {
+                    return ControlResponse.Failure(ControlError.InvalidArgument, $"'{maskText}' is not an IPv6 prefix length (1..128)");
+                }
+
+                prefixLength = prefix;
+            }
+            else if (!IPAddress.TryParse(maskText, out netmask) || netmask.AddressFamily != AddressFamily.InterNetwork)
             {
                 return ControlResponse.Failure(ControlError.InvalidArgument, $"'{maskText}' is not an IPv4 netmask");
             }
@@ -144,6 +156,7 @@ internal sealed class DirectorControlHandler : IControlHandler
         {
             PersistenceTimeoutSeconds = spec.PersistenceTimeout,
             PersistenceNetmask = netmask,
+            PersistencePrefixLength = prefixLength,
             OnePacket = spec.OnePacket == true,
             SchedulerFlags = schedulerFlags,
         }));
@@ -174,11 +187,9 @@ internal sealed class DirectorControlHandler : IControlHandler
                 return ControlResponse.Failure(ControlError.NotSupported, $"forwarding method {spec.Method} is not supported; use -m, -g or -i");
         }
 
-        if (!TryParseAddress(spec.Address, out var address))
+        if (TryParseAddress(spec.Address) is not { } address)
         {
-            return address is { AddressFamily: AddressFamily.InterNetworkV6 }
-                ? ControlResponse.Failure(ControlError.Ipv6NotSupported)
-                : ControlResponse.Failure(ControlError.InvalidArgument, $"'{spec.Address}' is not an IPv4 address");
+            return ControlResponse.Failure(ControlError.InvalidArgument, $"'{spec.Address}' is not an IP address");
         }
 
         return Result(action(key, new RealServerSpec(address, spec.Port, spec.Weight, method)
@@ -193,19 +204,13 @@ internal sealed class DirectorControlHandler : IControlHandler
         serviceKey = default;
         if (key.Fwmark is { } mark)
         {
-            if (key.Ipv6 == true)
-            {
-                refusal = ControlResponse.Failure(ControlError.Ipv6NotSupported);
-                return false;
-            }
-
             if (mark == 0)
             {
                 refusal = ControlResponse.Failure(ControlError.InvalidArgument, "firewall mark 0 is not a mark");
                 return false;
             }
 
-            serviceKey = ServiceKey.ForFwmark(mark);
+            serviceKey = ServiceKey.ForFwmark(mark, key.Ipv6 == true);
             refusal = ControlResponse.Success();
             return true;
         }
@@ -216,11 +221,9 @@ internal sealed class DirectorControlHandler : IControlHandler
             return false;
         }
 
-        if (!TryParseAddress(key.Address, out var address))
+        if (TryParseAddress(key.Address) is not { } address)
         {
-            refusal = address is { AddressFamily: AddressFamily.InterNetworkV6 }
-                ? ControlResponse.Failure(ControlError.Ipv6NotSupported)
-                : ControlResponse.Failure(ControlError.InvalidArgument, $"'{key.Address}' is not an IPv4 address");
+            refusal = ControlResponse.Failure(ControlError.InvalidArgument, $"'{key.Address}' is not an IP address");
             return false;
         }
 
@@ -229,17 +232,20 @@ internal sealed class DirectorControlHandler : IControlHandler
         return true;
     }
 
-    // Returns false for anything but IPv4, leaving a parsed IPv6 address in 'address' so the caller can say why.
-    private static bool TryParseAddress(string? text, out IPAddress address)
+    // IPv4 or IPv6 text, brackets tolerated; zone ids are refused (a service or server address is global).
+    internal static IPAddress? TryParseAddress(string? text)
     {
-        if (text is not null && IPAddress.TryParse(text, out var parsed))
+        if (text is null)
         {
-            address = parsed;
-            return parsed.AddressFamily == AddressFamily.InterNetwork;
+            return null;
         }
 
-        address = IPAddress.None;
-        return false;
+        var bare = text.Length > 2 && text[0] == '[' && text[^1] == ']' ? text[1..^1] : text;
+        return !bare.Contains('%', StringComparison.Ordinal)
+               && IPAddress.TryParse(bare, out var parsed)
+               && parsed.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
+            ? parsed
+            : null;
     }
 
     private ControlResponse Zero(ControlServiceKey? key)
@@ -346,7 +352,7 @@ internal sealed class DirectorControlHandler : IControlHandler
         service.Scheduler.Name,
         FlagsOf(service),
         service.Persistence?.TimeoutSeconds ?? 0,
-        service.Persistence?.NetmaskText ?? "255.255.255.255",
+        service.Persistence?.MaskText(service.IsIpv6) ?? (service.IsIpv6 ? "128" : "255.255.255.255"),
         null,
         service.Servers.Select(s => new ServerEntry(
             s.IPAddress.ToString(),

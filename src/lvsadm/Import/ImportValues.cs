@@ -14,6 +14,42 @@ internal static class ImportValues
 
     public static bool IsIPv6(string text) => text.Contains(':', StringComparison.Ordinal) || text.StartsWith('[');
 
+    /// <summary>An IPv6 address (brackets allowed, no zone id), returned in RFC 5952 form.</summary>
+    public static bool TryParseIPv6(string text, out string canonical)
+    {
+        canonical = string.Empty;
+        var bare = text.Length > 2 && text[0] == '[' && text[^1] == ']' ? text[1..^1] : text;
+        if (!bare.Contains(':', StringComparison.Ordinal) || bare.Contains('%', StringComparison.Ordinal)
+            || !System.Net.IPAddress.TryParse(bare, out var address)
+            || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return false;
+        }
+
+        canonical = address.ToString();
+        return true;
+    }
+
+    /// <summary>An IPv4 dotted quad or an IPv6 address (brackets allowed), in canonical form.</summary>
+    public static string ParseAddress(string text, string file, int line, string what)
+    {
+        if (!IsIPv6(text))
+        {
+            return ParseIPv4(text, file, line, what);
+        }
+
+        return TryParseIPv6(text, out var canonical)
+            ? canonical
+            : throw new ImportParseException(file, line, $"{what}: '{text}' is not an IPv6 address (expected e.g. 2001:db8::10)");
+    }
+
+    /// <summary>Persistence granularity of an IPv6 service: a prefix length 1..128 (ipvsadm -M for IPv6).</summary>
+    public static string ParsePrefixLength(string text, string file, int line, string what)
+    {
+        var bits = text.StartsWith('/') ? text[1..] : text;
+        return ParseInteger(bits, 1, 128, file, line, $"{what} (an IPv6 prefix length)").ToString(CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A strict dotted quad, returned in canonical form (no leading zeros).</summary>
     public static bool TryParseIPv4(string text, out uint value)
     {
@@ -58,6 +94,13 @@ internal static class ImportValues
     public static IReadOnlyList<string> ExpandRange(string text, string separator, string file, int line, string what)
     {
         var dash = text.IndexOf(separator, StringComparison.Ordinal);
+        if (IsIPv6(text))
+        {
+            return dash < 0
+                ? [ParseAddress(text, file, line, what)]
+                : throw new ImportParseException(file, line, $"{what}: IPv6 range '{text}' is not supported by the importer; list the addresses one by one");
+        }
+
         if (dash < 0)
         {
             return [ParseIPv4(text, file, line, what)];

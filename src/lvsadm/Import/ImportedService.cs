@@ -21,7 +21,14 @@ internal sealed class ImportedService
     /// <summary>Seconds; null: no persistence.</summary>
     public int? PersistenceTimeout { get; set; }
 
+    /// <summary>Dotted netmask for an IPv4 service, prefix length (1..128) for an IPv6 one.</summary>
     public string? PersistenceNetmask { get; set; }
+
+    /// <summary>An IPv6 firewall-mark service (keepalived's ip_family inet6); address services take their address's family.</summary>
+    public bool Ipv6Fwmark { get; set; }
+
+    /// <summary>IPv6 VIP or IPv6 firewall-mark service.</summary>
+    public bool IsIpv6 => Fwmark != 0 ? Ipv6Fwmark : Address?.Contains(':', StringComparison.Ordinal) == true;
 
     public bool OnePacket { get; set; }
 
@@ -32,7 +39,9 @@ internal sealed class ImportedService
     public int SourceLine { get; init; }
 
     /// <summary>What identifies the service to lvsd, for duplicate detection and messages.</summary>
-    public string Key => Fwmark != 0 ? $"fwmark {Fwmark}" : $"{Protocol?.ToUpperInvariant()} {Address}:{Port}";
+    public string Key => Fwmark != 0
+        ? (Ipv6Fwmark ? $"fwmark {Fwmark} IPv6" : $"fwmark {Fwmark}")
+        : IsIpv6 ? $"{Protocol?.ToUpperInvariant()} [{Address}]:{Port}" : $"{Protocol?.ToUpperInvariant()} {Address}:{Port}";
 
     public ImportedService CopyFor(string? address, int port, uint fwmark, int sourceLine)
     {
@@ -45,6 +54,7 @@ internal sealed class ImportedService
             Scheduler = Scheduler,
             PersistenceTimeout = PersistenceTimeout,
             PersistenceNetmask = PersistenceNetmask,
+            Ipv6Fwmark = Ipv6Fwmark,
             OnePacket = OnePacket,
             SourceFile = SourceFile,
             SourceLine = sourceLine,

@@ -94,13 +94,7 @@ internal static class KeepalivedImporter
                 GroupTargets(group, targets, result);
                 break;
             case [var address, var port]:
-                if (ImportValues.IsIPv6(address))
-                {
-                    result.Warn(file, line, $"{Describe(statement)} not carried over (IPv6 services are not supported by lvsd yet)");
-                    return;
-                }
-
-                targets.Add((ImportValues.ParseIPv4(address, file, line, "virtual_server"),
+                targets.Add((ImportValues.ParseAddress(address, file, line, "virtual_server"),
                     (int)ImportValues.ParseInteger(port, 0, 65535, file, line, "virtual_server port"), 0, file, line));
                 break;
             default:
@@ -112,6 +106,7 @@ internal static class KeepalivedImporter
         var servers = new List<(ImportedRealServer Server, (string Method, int GuePort)? Method)>();
         var unsupportedProtocol = false;
         KeepalivedStatement? ops = null;
+        KeepalivedStatement? granularity = null;
 
         foreach (var directive in statement.Block)
         {
@@ -131,7 +126,23 @@ internal static class KeepalivedImporter
                         : (int)ImportValues.ParseInteger(Single(directive), 1, 2147483, directive.File, directive.Line, what);
                     break;
                 case "persistence_granularity":
-                    template.PersistenceNetmask = ImportValues.ParseNetmask(Single(directive), directive.File, directive.Line, what);
+                    // A dotted mask for IPv4 services, a prefix length for IPv6 ones: checked per target below.
+                    template.PersistenceNetmask = Single(directive);
+                    granularity = directive;
+                    break;
+                case "ip_family":
+                    switch (Single(directive))
+                    {
+                        case "inet":
+                            template.Ipv6Fwmark = false;
+                            break;
+                        case "inet6":
+                            template.Ipv6Fwmark = true;
+                            break;
+                        default:
+                            throw new ImportParseException(directive.File, directive.Line, $"ip_family: '{args[0]}' is not inet or inet6");
+                    }
+
                     break;
                 case "protocol":
                     switch (Single(directive).ToUpperInvariant())
@@ -179,8 +190,7 @@ internal static class KeepalivedImporter
 
         if (template.PersistenceTimeout is null && template.PersistenceNetmask is not null)
         {
-            var granularity = statement.Block.First(d => d.Keyword == "persistence_granularity");
-            result.Warn(granularity.File, granularity.Line, "persistence_granularity not carried over (it needs persistence_timeout, which this virtual_server lacks)");
+            result.Warn(granularity!.File, granularity.Line, "persistence_granularity not carried over (it needs persistence_timeout, which this virtual_server lacks)");
             template.PersistenceNetmask = null;
         }
 
@@ -211,6 +221,14 @@ internal static class KeepalivedImporter
         foreach (var (address, port, fwmark, targetFile, targetLine) in targets)
         {
             var service = template.CopyFor(address, port, fwmark, targetLine);
+            if (service.PersistenceNetmask is { } granularityText)
+            {
+                service.PersistenceNetmask = service.IsIpv6
+                    ? ImportValues.ParsePrefixLength(granularityText, granularity!.File, granularity.Line, "persistence_granularity")
+                    : ImportValues.ParseNetmask(granularityText, granularity!.File, granularity.Line, "persistence_granularity");
+            }
+
+            DropOtherFamily(service, result);
             DropUnusedPorts(service, result);
             if (service.OnePacket && fwmark == 0 && service.Protocol != "udp" && ops is not null)
             {
@@ -231,6 +249,21 @@ internal static class KeepalivedImporter
             }
 
             result.AddService(service, statement.Keyword);
+        }
+    }
+
+    /// <summary>IPv4 and IPv6 do not mix in lvsd (IPVS allows it only for tunnelled servers): such real servers are left out.</summary>
+    private static void DropOtherFamily(ImportedService service, ImportedConfiguration result)
+    {
+        for (var i = service.RealServers.Count - 1; i >= 0; i--)
+        {
+            var server = service.RealServers[i];
+            if (ImportValues.IsIPv6(server.Address) != service.IsIpv6)
+            {
+                result.Warn(service.SourceFile, server.SourceLine,
+                    $"real_server {server.Address} of {service.Key} not carried over (IPv4 and IPv6 do not mix in lvsd; IPVS allows it only for tunnelled servers)");
+                service.RealServers.RemoveAt(i);
+            }
         }
     }
 
@@ -275,12 +308,6 @@ internal static class KeepalivedImporter
                     targets.Add((null, 0, (uint)ImportValues.ParseInteger(mark, 1, uint.MaxValue, file, line, "fwmark"), file, line));
                     break;
                 case (var address, [var port]):
-                    if (ImportValues.IsIPv6(address))
-                    {
-                        result.Warn(file, line, $"virtual_server_group {group.Arguments[0]} entry {entry.Text} not carried over (IPv6 services are not supported by lvsd yet)");
-                        break;
-                    }
-
                     var portNumber = (int)ImportValues.ParseInteger(port, 0, 65535, file, line, "virtual_server_group port");
                     foreach (var expanded in ImportValues.ExpandRange(address, "-", file, line, "virtual_server_group"))
                     {
@@ -304,14 +331,7 @@ internal static class KeepalivedImporter
             throw new ImportParseException(file, line, $"{directive.Text}: expected 'real_server IP [PORT]'");
         }
 
-        var addressText = directive.Arguments[0];
-        if (ImportValues.IsIPv6(addressText))
-        {
-            result.Warn(file, line, $"{Describe(directive)} not carried over (IPv6 real servers are not supported by lvsd yet)");
-            return null;
-        }
-
-        var address = ImportValues.ParseIPv4(addressText, file, line, "real_server");
+        var address = ImportValues.ParseAddress(directive.Arguments[0], file, line, "real_server");
         var port = directive.Arguments.Count == 2 ? (int)ImportValues.ParseInteger(directive.Arguments[1], 0, 65535, file, line, "real_server port") : 0;
         var server = new ImportedRealServer { Address = address, Port = port, Method = "masq", SourceLine = line };
         foreach (var inner in directive.Block ?? [])
@@ -415,7 +435,6 @@ internal static class KeepalivedImporter
         "nat_mask" => "lvsd does not use it",
         "persistence_engine" => "lvsd has no persistence engines",
         "hashed" => "lvsd has no equivalent",
-        "ip_family" => "lvsd serves IPv4 only so far",
         _ => "not recognized by the importer",
     };
 

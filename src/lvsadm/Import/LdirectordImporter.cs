@@ -95,12 +95,6 @@ internal static class LdirectordImporter
         var line = block.Line;
         var value = block.Value;
         var service = new ImportedService { Protocol = "tcp", SourceFile = file, SourceLine = line, Scheduler = DefaultScheduler };
-        if (value.StartsWith('[') || value.Count(c => c == ':') > 1)
-        {
-            result.Warn(file, line, $"virtual={value} not carried over with its {block.Lines.Count} setting(s) (IPv6 services are not supported by lvsd yet)");
-            return;
-        }
-
         if (value.All(char.IsAsciiDigit) && value.Length > 0)
         {
             service.Fwmark = (uint)ImportValues.ParseInteger(value, 1, uint.MaxValue, file, line, "virtual (firewall mark)");
@@ -108,13 +102,14 @@ internal static class LdirectordImporter
         }
         else
         {
+            // IPv6 as ldirectord writes it: [2001:db8::1]:80.
             var colon = value.LastIndexOf(':');
-            if (colon < 0)
+            if (colon < 0 || (value.StartsWith('[') && value[colon - 1] != ']'))
             {
-                throw new ImportParseException(file, line, $"virtual={value}: expected IP:PORT or a firewall mark number");
+                throw new ImportParseException(file, line, $"virtual={value}: expected IP:PORT, [IPv6]:PORT or a firewall mark number");
             }
 
-            service.Address = ImportValues.ParseIPv4(value[..colon], file, line, "virtual");
+            service.Address = ImportValues.ParseAddress(value[..colon], file, line, "virtual");
             service.Port = Port(value[(colon + 1)..], file, line, "virtual port");
         }
 
@@ -129,7 +124,11 @@ internal static class LdirectordImporter
                     var real = Real(setting, file, lineNumber, result);
                     foreach (var server in real)
                     {
-                        if (servers.Any(s => s.Address == server.Address && s.Port == server.Port))
+                        if (service.Fwmark == 0 && ImportValues.IsIPv6(server.Address) != service.IsIpv6)
+                        {
+                            result.Warn(file, lineNumber, $"real={setting}: {server.Address} not carried over (IPv4 and IPv6 do not mix in lvsd; IPVS allows it only for tunnelled servers)");
+                        }
+                        else if (servers.Any(s => s.Address == server.Address && s.Port == server.Port))
                         {
                             result.Warn(file, lineNumber, $"real={setting}: {server.Address} is listed twice in this virtual; the second is not carried over");
                         }
@@ -163,7 +162,10 @@ internal static class LdirectordImporter
                     service.PersistenceTimeout = (int)ImportValues.ParseInteger(setting, 1, 2147483, file, lineNumber, "persistent");
                     break;
                 case "netmask":
-                    netmask = ImportValues.ParseNetmask(setting, file, lineNumber, "netmask");
+                    // A dotted mask for an IPv4 virtual, a prefix length for an IPv6 one (ipvsadm -M).
+                    netmask = service.IsIpv6
+                        ? ImportValues.ParsePrefixLength(setting, file, lineNumber, "netmask")
+                        : ImportValues.ParseNetmask(setting, file, lineNumber, "netmask");
                     netmaskLine = lineNumber;
                     break;
                 default:
@@ -227,14 +229,24 @@ internal static class LdirectordImporter
         }
 
         var target = words[0];
-        if (target.StartsWith('['))
-        {
-            result.Warn(file, line, $"real={setting} not carried over (IPv6 real servers are not supported by lvsd yet)");
-            return [];
-        }
-
         var port = 0;
         var colon = target.LastIndexOf(':');
+        if (target.StartsWith('['))
+        {
+            // [2001:db8::11]:80 or [2001:db8::11]; a bare IPv6 address has colons but no port.
+            var close = target.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || (close + 1 < target.Length && target[close + 1] != ':'))
+            {
+                throw new ImportParseException(file, line, $"real={setting}: expected [IPv6]:PORT");
+            }
+
+            colon = close + 1 < target.Length ? close + 1 : -1;
+        }
+        else if (target.Count(c => c == ':') > 1)
+        {
+            colon = -1;
+        }
+
         if (colon >= 0)
         {
             port = Port(target[(colon + 1)..], file, line, "real port");

@@ -68,17 +68,24 @@ internal static class LvsdYamlWriter
         return text.ToString();
     }
 
+    // IPv6 text is quoted: colons inside a flow mapping are easy for a YAML parser to misread.
+    private static string Address(string address) => address.Contains(':', StringComparison.Ordinal) ? $"'{address}'" : address;
+
     private static void WriteService(StringBuilder text, ImportedService service)
     {
         text.Append(CultureInfo.InvariantCulture, $"  # {Sanitize(service.SourceFile)}:{service.SourceLine}\n");
         if (service.Fwmark != 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"  - fwmark: {service.Fwmark}\n");
+            if (service.Ipv6Fwmark)
+            {
+                text.Append("    family: ipv6\n");
+            }
         }
         else
         {
             text.Append(CultureInfo.InvariantCulture, $"  - protocol: {service.Protocol}\n");
-            text.Append(CultureInfo.InvariantCulture, $"    address: {service.Address}\n");
+            text.Append(CultureInfo.InvariantCulture, $"    address: {Address(service.Address!)}\n");
             text.Append(CultureInfo.InvariantCulture, $"    port: {service.Port}\n");
         }
 
@@ -98,7 +105,7 @@ internal static class LvsdYamlWriter
             text.Append(CultureInfo.InvariantCulture, $"      timeout: {timeout}\n");
             if (service.PersistenceNetmask is not null)
             {
-                text.Append(CultureInfo.InvariantCulture, $"      netmask: {service.PersistenceNetmask}\n");
+                text.Append(service.IsIpv6 ? "      prefix_length: " : "      netmask: ").Append(service.PersistenceNetmask).Append('\n');
             }
         }
 
@@ -116,7 +123,7 @@ internal static class LvsdYamlWriter
         text.Append("    real_servers:\n");
         foreach (var server in service.RealServers)
         {
-            text.Append(CultureInfo.InvariantCulture, $"      - {{ address: {server.Address}");
+            text.Append(CultureInfo.InvariantCulture, $"      - {{ address: {Address(server.Address)}");
             if (server.Port != 0)
             {
                 text.Append(CultureInfo.InvariantCulture, $", port: {server.Port}");
