@@ -117,7 +117,11 @@ public sealed class Director : IDisposable
                 Udp = udp == 0 ? current.Udp : TimeSpan.FromSeconds(udp),
             };
             Volatile.Write(ref _timeouts, updated);
-            _worker?.Post(w => w.Connections.SetTimeouts(updated));
+            _worker?.Post(w =>
+            {
+                w.Connections.SetTimeouts(updated);
+                w.Connections6.SetTimeouts(updated);
+            });
         }
 
         error = null;
@@ -156,6 +160,18 @@ public sealed class Director : IDisposable
             for (var i = 0; i < n; i++)
             {
                 result.Add(ConnectionSnapshot.From(in page[i], worker.NowMs));
+            }
+        }
+
+        var table6 = worker.Connections6;
+        var page6 = new ConnectionEntry<UInt128>[1024];
+        position = 0;
+        while (position < table6.Capacity)
+        {
+            var n = table6.CopyTo(page6, ref position);
+            for (var i = 0; i < n; i++)
+            {
+                result.Add(ConnectionSnapshot.From(in page6[i], worker.NowMs));
             }
         }
 
@@ -230,7 +246,7 @@ public sealed class Director : IDisposable
             IReadOnlyList<(uint Address, int PrefixLength)> addresses = _configured4.TryGetValue(name, out var configured4) ? configured4 : _addressesOf(name);
             IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6 = _configured6.TryGetValue(name, out var configured6) ? configured6 : _addresses6Of(name);
             var reachableMs = (long)_settings.NeighborTimeout.TotalMilliseconds;
-            contexts[i] = new LinkContext(i, link, addresses, addresses6, new NeighborTable(reachableMs: reachableMs))
+            contexts[i] = new LinkContext(i, link, addresses, addresses6, new NeighborTable(reachableMs: reachableMs), new Ipv6NeighborTable(reachableMs: reachableMs))
             {
                 Routes = _routesOf(name),
                 Routes6 = _routes6Of(name),
@@ -239,7 +255,8 @@ public sealed class Director : IDisposable
         }
 
         var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount);
-        _worker = new PacketWorker(contexts, Services, table, Counters, _settings.Options);
+        var table6 = new Ipv6ConnectionTable(_settings.Ipv6ConnectionTableSize ?? Math.Max(1024, _settings.ConnectionTableSize / 4), Timeouts, Environment.TickCount ^ 0x5EED);
+        _worker = new PacketWorker(contexts, Services, table, Counters, _settings.Options, table6);
         _thread = new Thread(Run) { IsBackground = true, Name = "lvsd-worker-0", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
         DirectorLog.Started(_logger, _settings.Interfaces.Count, _settings.ConnectionTableSize);

@@ -9,7 +9,7 @@ namespace LvsDirector.DataPath;
 internal sealed class LinkContext
 {
     public LinkContext(int index, ILink link, IReadOnlyList<(uint Address, int PrefixLength)> addresses, NeighborTable neighbors)
-        : this(index, link, addresses, [], neighbors)
+        : this(index, link, addresses, [], neighbors, new Ipv6NeighborTable())
     {
     }
 
@@ -18,7 +18,8 @@ internal sealed class LinkContext
         ILink link,
         IReadOnlyList<(uint Address, int PrefixLength)> addresses,
         IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6,
-        NeighborTable neighbors)
+        NeighborTable neighbors,
+        Ipv6NeighborTable neighbors6)
     {
         ArgumentNullException.ThrowIfNull(link);
         ArgumentNullException.ThrowIfNull(addresses);
@@ -27,6 +28,7 @@ internal sealed class LinkContext
         Link = link;
         Mac = link.HardwareAddress;
         Neighbors = neighbors;
+        Neighbors6 = neighbors6;
         Subnets = addresses.Select(a => (a.Address, Mask: a.PrefixLength == 0 ? 0u : uint.MaxValue << (32 - a.PrefixLength))).ToArray();
         PrimaryAddress = addresses.Count > 0 ? addresses[0].Address : 0;
 
@@ -53,6 +55,9 @@ internal sealed class LinkContext
     public MacAddress Mac { get; }
 
     public NeighborTable Neighbors { get; }
+
+    /// <summary>The IPv6 neighbour cache of this link (Neighbor Discovery).</summary>
+    public Ipv6NeighborTable Neighbors6 { get; }
 
     /// <summary>The kernel's address on this link, used as the ARP sender address (0 = ARP probe).</summary>
     public uint PrimaryAddress { get; }

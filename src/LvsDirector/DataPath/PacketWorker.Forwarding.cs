@@ -225,6 +225,21 @@ public sealed partial class PacketWorker
     // ICMP errors too), so a flood of oversize packets cannot turn into a flood of answers.
     private void SendFragmentationNeeded(ReadOnlySpan<byte> frame, in FrameInfo info, int mtu)
     {
+        if (!TakeIcmpBudget())
+        {
+            return;
+        }
+
+        var link = _links[_currentLink];
+        var length = FragmentationNeeded.Write(_tunnelScratch, frame, in info, link.Mac, (ushort)mtu, _outerId++);
+        if (length > 0 && link.Link.TrySend(_tunnelScratch.AsSpan(0, length)))
+        {
+            _counters.FragmentationNeededSent++;
+        }
+    }
+
+    private bool TakeIcmpBudget()
+    {
         if (_nowMs >= _icmpWindowEndMs)
         {
             _icmpWindowEndMs = _nowMs + IcmpWindowMs;
@@ -234,16 +249,11 @@ public sealed partial class PacketWorker
         if (_icmpBudget <= 0)
         {
             _counters.IcmpRateLimited++;
-            return;
+            return false;
         }
 
         _icmpBudget--;
-        var link = _links[_currentLink];
-        var length = FragmentationNeeded.Write(_tunnelScratch, frame, in info, link.Mac, (ushort)mtu, _outerId++);
-        if (length > 0 && link.Link.TrySend(_tunnelScratch.AsSpan(0, length)))
-        {
-            _counters.FragmentationNeededSent++;
-        }
+        return true;
     }
 
     private void ForwardOutbound(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)

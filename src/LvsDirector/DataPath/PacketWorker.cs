@@ -29,6 +29,7 @@ public sealed partial class PacketWorker : IFrameSink
     private const int MaxFragments = 64;
     private const long IcmpWindowMs = 100;
     private const int IcmpPerWindow = 100;
+    private const int DefaultIpv6Capacity = 1 << 16;
 
     private readonly LinkContext[] _links;
     private readonly ServiceTable _services;
@@ -54,6 +55,16 @@ public sealed partial class PacketWorker : IFrameSink
     private readonly List<(uint Vip, int Link, int Remaining)> _announcements = [];
     private readonly FragmentTracker _fragments = new();
 
+    // IPv6: its own connection table (128-bit addresses) with the same parallel arrays, fragment cache and VIP
+    // announcements; links, scratch buffers, counters and the ICMP budget are shared with IPv4.
+    private readonly Ipv6ConnectionTable _connections6;
+    private readonly ulong[] _clientMac6;
+    private readonly byte[] _clientLink6;
+    private readonly byte[] _serverLink6;
+    private readonly UInt128[] _probeTargets6 = new UInt128[64];
+    private readonly List<(UInt128 Vip, int Link, int Remaining)> _announcements6 = [];
+    private readonly Ipv6FragmentTracker _fragments6 = new();
+
     private int _currentLink;
     private long _nowMs;
     private long _nextHeartbeatMs;
@@ -62,7 +73,9 @@ public sealed partial class PacketWorker : IFrameSink
     private long _icmpWindowEndMs;
     private int _icmpBudget;
 
-    internal PacketWorker(LinkContext[] links, ServiceTable services, ConnectionTable connections, DataPathCounters counters, PacketWorkerOptions? options = null)
+    internal PacketWorker(
+        LinkContext[] links, ServiceTable services, ConnectionTable connections, DataPathCounters counters, PacketWorkerOptions? options = null,
+        Ipv6ConnectionTable? connections6 = null)
     {
         _links = links;
         _services = services;
@@ -72,16 +85,26 @@ public sealed partial class PacketWorker : IFrameSink
         _clientMac = new ulong[connections.Capacity];
         _clientLink = new byte[connections.Capacity];
         _serverLink = new byte[connections.Capacity];
+        _connections6 = connections6 ?? new Ipv6ConnectionTable(Math.Min(connections.Capacity, DefaultIpv6Capacity), connections.Timeouts, seed: connections.Capacity);
+        _clientMac6 = new ulong[_connections6.Capacity];
+        _clientLink6 = new byte[_connections6.Capacity];
+        _serverLink6 = new byte[_connections6.Capacity];
     }
 
     public DataPathCounters Counters => _counters;
 
     public ConnectionTable Connections => _connections;
 
+    /// <summary>The IPv6 connections, persistence templates and one-packet entries of this worker.</summary>
+    public Ipv6ConnectionTable Connections6 => _connections6;
+
     public PacketWorkerOptions Options => _options;
 
     /// <summary>The fragment cache and hold slots of this worker (for tests and diagnostics; worker thread only).</summary>
     internal FragmentTracker Fragments => _fragments;
+
+    /// <summary>The IPv6 fragment cache of this worker (worker thread only).</summary>
+    internal Ipv6FragmentTracker Fragments6 => _fragments6;
 
     /// <summary>Bytes per connection slot of this worker's data path: <see cref="ConnectionTable.BytesPerEntry"/> plus its parallel arrays.</summary>
     public static int ParallelBytesPerEntry => sizeof(ulong) + sizeof(byte) + sizeof(byte);
@@ -164,7 +187,14 @@ public sealed partial class PacketWorker : IFrameSink
             case ParseResult.Fragment:
                 if (IsForUs(link, frame))
                 {
-                    HandleFragment(link, frame, flags, ref info);
+                    if (info.IsIpv6)
+                    {
+                        HandleFragment6(link, frame, flags, ref info);
+                    }
+                    else
+                    {
+                        HandleFragment(link, frame, flags, ref info);
+                    }
                 }
                 else
                 {
@@ -179,6 +209,12 @@ public sealed partial class PacketWorker : IFrameSink
                 }
 
                 return;
+        }
+
+        if (info.IsIpv6)
+        {
+            HandleIpv6(link, frame, flags, ref info);
+            return;
         }
 
         if (!IsForUs(link, frame))

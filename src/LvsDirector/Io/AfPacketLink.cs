@@ -210,6 +210,15 @@ public sealed unsafe class AfPacketLink : ILink
                 }
             }
 
+            if (options.AllMulticast)
+            {
+                var membership = new PacketMreq { InterfaceIndex = interfaceIndex, Type = PacketMrAllMulti };
+                if (Libc.SetSockOpt(socket, SolPacket, PacketAddMembership, &membership, (uint)sizeof(PacketMreq)) != 0)
+                {
+                    throw Errno.LastException("setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_ALLMULTI)", interfaceName);
+                }
+            }
+
             var mac = InterfaceQueries.GetHardwareAddress(socket, interfaceName);
             var mtu = InterfaceQueries.GetMtu(socket, interfaceName);
             return new AfPacketLink(interfaceName, interfaceIndex, mac, mtu, socket, (byte*)ring, options);

@@ -22,6 +22,7 @@ internal static class LinuxConstants
 
     internal const int TpacketV3 = 2;
     internal const int PacketMrPromisc = 1;
+    internal const int PacketMrAllMulti = 2;
     internal const int PacketFanoutHash = 0;
 
     /// <summary>sll_pkttype of frames the host itself transmitted on the device.</summary>
