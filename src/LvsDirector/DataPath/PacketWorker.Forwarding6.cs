@@ -135,7 +135,7 @@ public sealed partial class PacketWorker
         }
 
         var link = _links[_currentLink];
-        var length = PacketTooBig.Write(_tunnelScratch, frame, in info, link.Mac, (uint)mtu);
+        var length = Icmpv6.WritePacketTooBig(_tunnelScratch, frame, in info, link.Mac, (uint)mtu);
         if (length > 0 && link.Link.TrySend(_tunnelScratch.AsSpan(0, length)))
         {
             _counters.PacketTooBigSent++;

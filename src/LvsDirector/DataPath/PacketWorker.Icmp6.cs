@@ -8,19 +8,19 @@ public sealed partial class PacketWorker
 {
     private void HandleIcmp6(LinkContext link, Span<byte> frame, ref FrameInfo info)
     {
-        if (Icmpv6Frames.IsError(info.IcmpType))
+        if (Icmpv6.IsTranslatedError(info.IcmpType))
         {
             TranslateIcmp6Error(frame, ref info);
             return;
         }
 
-        if (info.IcmpType != Icmpv6Frames.EchoRequest || info.IcmpCode != 0 || !link.AnnouncedVips6.Contains(info.DestinationAddress6))
+        if (info.IcmpType != Icmpv6.EchoRequestType || info.IcmpCode != 0 || !link.AnnouncedVips6.Contains(info.DestinationAddress6))
         {
             _counters.NotForUs++;
             return;
         }
 
-        var length = Icmpv6Frames.WriteEchoReply(_scratch, frame, info, link.Mac);
+        var length = Icmpv6.WriteEchoReply(_scratch, frame, info, link.Mac);
         if (length > 0 && link.Link.TrySend(_scratch.AsSpan(0, length)))
         {
             _counters.EchoRepliesSent++;
@@ -31,7 +31,7 @@ public sealed partial class PacketWorker
     // the quote reversed, as the flow's own packets would arrive (see TranslateIcmpError).
     private void TranslateIcmp6Error(Span<byte> frame, ref FrameInfo info)
     {
-        if (!Icmpv6Frames.TryReadQuoted(frame, info, out var quoted))
+        if (!Icmpv6.TryReadQuoted(frame, info, out var quoted))
         {
             _counters.IcmpMalformed++;
             return;
@@ -55,7 +55,7 @@ public sealed partial class PacketWorker
             return;
         }
 
-        if (!Icmpv6Frames.IsChecksumValid(frame, in info))
+        if (!TransportChecksum.Verify(frame, in info))
         {
             _counters.IcmpBadChecksum++;
             return;
@@ -78,7 +78,7 @@ public sealed partial class PacketWorker
         _counters.IcmpUnknownFlow++;
     }
 
-    private void Icmp6ErrorToServer(Span<byte> frame, ref FrameInfo info, in QuotedPacket6 quoted, int index)
+    private void Icmp6ErrorToServer(Span<byte> frame, ref FrameInfo info, in Ipv6QuotedPacket quoted, int index)
     {
         if (_connections6.GetDestination(index) is not RealServer server)
         {
@@ -111,15 +111,15 @@ public sealed partial class PacketWorker
         }
 
         ref readonly var entry = ref _connections6[index];
-        Icmpv6Frames.TranslateTowardsServer(frame, info, quoted, entry.RealAddress, entry.RealPort);
+        Icmpv6ErrorRewriter.TranslateTowardsServer(frame, info, quoted, entry.RealAddress, entry.RealPort);
         _counters.IcmpErrorsTranslated++;
         SendOrHold6(outLink, nextHop, frame[..length], ref info);
     }
 
-    private void Icmp6ErrorToClient(Span<byte> frame, ref FrameInfo info, in QuotedPacket6 quoted, int index)
+    private void Icmp6ErrorToClient(Span<byte> frame, ref FrameInfo info, in Ipv6QuotedPacket quoted, int index)
     {
         ref readonly var entry = ref _connections6[index];
-        Icmpv6Frames.TranslateTowardsClient(frame, info, quoted, entry.VirtualAddress, entry.VirtualPort);
+        Icmpv6ErrorRewriter.TranslateTowardsClient(frame, info, quoted, entry.VirtualAddress, entry.VirtualPort);
         _counters.IcmpErrorsTranslated++;
         if (_connections6.GetDestination(index) is RealServer server)
         {

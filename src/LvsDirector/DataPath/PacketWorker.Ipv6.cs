@@ -13,7 +13,7 @@ public sealed partial class PacketWorker
 {
     private void HandleIpv6(LinkContext link, Span<byte> frame, FrameFlags flags, ref FrameInfo info)
     {
-        if (info.Protocol == IpProtocol.Icmpv6 && info.IcmpType is NdpNeighborSolicitation or NdpNeighborAdvertisement)
+        if (info.Protocol == IpProtocol.Icmpv6 && info.IcmpType is NeighborDiscovery.NeighborSolicitationType or NeighborDiscovery.NeighborAdvertisementType)
         {
             // Solicitations come to a solicited-node multicast group, not to our MAC.
             HandleNeighborDiscovery(link, frame, ref info);

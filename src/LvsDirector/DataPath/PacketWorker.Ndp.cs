@@ -9,47 +9,45 @@ namespace LvsDirector.DataPath;
 /// </summary>
 public sealed partial class PacketWorker
 {
-    private const byte NdpNeighborSolicitation = NdpFrames.NeighborSolicitation;
-    private const byte NdpNeighborAdvertisement = NdpFrames.NeighborAdvertisement;
-
     private void HandleNeighborDiscovery(LinkContext link, Span<byte> frame, ref FrameInfo info)
     {
-        if (!NdpFrames.TryRead(frame, in info, out var target, out var linkLayerAddress))
+        if (info.IcmpType == NeighborDiscovery.NeighborAdvertisementType)
         {
-            _counters.Malformed++;
-            return;
-        }
-
-        if (info.IcmpType == NdpNeighborAdvertisement)
-        {
-            // Only neighbours we asked about are learned, so advertisement chatter cannot fill the cache.
-            var mac = linkLayerAddress != MacAddress.Zero ? linkLayerAddress : EthernetHeader.Source(frame);
-            if (link.Neighbors6.Learn(target, mac, _nowMs, create: false))
+            if (!NeighborDiscovery.TryReadAdvertisement(frame, in info, out var advertisement))
             {
-                SendHeld6(link, target);
+                _counters.Malformed++;
+                return;
+            }
+
+            // Only neighbours we asked about are learned, so advertisement chatter cannot fill the cache.
+            var mac = advertisement.HasTargetLinkLayerAddress ? advertisement.TargetLinkLayerAddress : advertisement.EthernetSource;
+            if (link.Neighbors6.Learn(advertisement.TargetAddress, mac, _nowMs, create: false))
+            {
+                SendHeld6(link, advertisement.TargetAddress);
             }
 
             return;
         }
 
-        var source = info.SourceAddress6;
-        var unspecified = source == UInt128.Zero;
-        if (!unspecified && linkLayerAddress != MacAddress.Zero && link.Neighbors6.Learn(source, linkLayerAddress, _nowMs, create: false))
+        if (!NeighborDiscovery.TryReadSolicitation(frame, in info, out var solicitation))
         {
-            SendHeld6(link, source);
+            _counters.Malformed++;
+            return;
         }
 
-        if (!link.AnnouncedVips6.Contains(target))
+        if (solicitation.HasSourceLinkLayerAddress
+            && link.Neighbors6.Learn(solicitation.SourceAddress, solicitation.SourceLinkLayerAddress, _nowMs, create: false))
+        {
+            SendHeld6(link, solicitation.SourceAddress);
+        }
+
+        if (!link.AnnouncedVips6.Contains(solicitation.TargetAddress))
         {
             _counters.NotForUs++;
             return;
         }
 
-        // RFC 4861 7.2.4: to the solicitor, or to all nodes (unsolicited form) when it is doing duplicate address detection.
-        var destination = unspecified ? NdpFrames.AllNodes : source;
-        var destinationMac = unspecified ? Ipv6Address.MulticastMac(NdpFrames.AllNodes)
-            : linkLayerAddress != MacAddress.Zero ? linkLayerAddress : EthernetHeader.Source(frame);
-        var length = NdpFrames.WriteAdvertisement(_scratch, destinationMac, link.Mac, target, destination);
+        var length = NeighborDiscovery.WriteSolicitedAdvertisement(_scratch, in solicitation, link.Mac);
         if (length > 0 && link.Link.TrySend(_scratch.AsSpan(0, length)))
         {
             _counters.NeighborAdvertisementsSent++;
@@ -88,7 +86,7 @@ public sealed partial class PacketWorker
         {
             var target = _probeTargets6[i];
             var source = Ipv6Address.IsLinkLocal(target) ? link.LinkLocalAddress6 : link.PrimaryAddress6;
-            var length = NdpFrames.WriteSolicitation(_scratch, link.Mac, source, target);
+            var length = NeighborDiscovery.WriteSolicitation(_scratch, link.Mac, source, target);
             if (link.Link.TrySend(_scratch.AsSpan(0, length)))
             {
                 _counters.NeighborSolicitationsSent++;
@@ -105,7 +103,7 @@ public sealed partial class PacketWorker
             var link = _links[l];
             if (link.AnnouncedVips6.Contains(vip))
             {
-                var length = NdpFrames.WriteAdvertisement(_scratch, Ipv6Address.MulticastMac(NdpFrames.AllNodes), link.Mac, vip, NdpFrames.AllNodes);
+                var length = NeighborDiscovery.WriteUnsolicitedAdvertisement(_scratch, link.Mac, vip);
                 if (link.Link.TrySend(_scratch.AsSpan(0, length)))
                 {
                     _counters.UnsolicitedAdvertisementsSent++;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using LvsDirector.DataPath;
 using LvsDirector.Packets;
 using LvsDirector.Services;
 
@@ -24,8 +23,8 @@ public class Ipv6AllocationTests
         var syn = NatTestBed6.Client().Tcp(1, 80, TcpFlags.Syn, []);
         var data = NatTestBed6.Client().Tcp(1, 80, TcpFlags.Ack | TcpFlags.Psh, new byte[64]);
         var reply = NatTestBed6.Server(0).Tcp(8080, 1, TcpFlags.Ack, new byte[64]);
-        var solicitation = new byte[NdpFrames.FrameLength];
-        NdpFrames.WriteSolicitation(solicitation, NatTestBed6.ClientMac, NatTestBed6.ClientAddress, NatTestBed6.Vip);
+        var solicitation = new byte[NeighborDiscovery.FrameLength];
+        NeighborDiscovery.WriteSolicitation(solicitation, NatTestBed6.ClientMac, NatTestBed6.ClientAddress, NatTestBed6.Vip);
         var round = 0;
         var forwardedBefore = 0L;
 

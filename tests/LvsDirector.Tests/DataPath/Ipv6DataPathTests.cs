@@ -17,19 +17,27 @@ public class Ipv6DataPathTests
 
     private static byte[] Solicitation(UInt128 source, UInt128 target, MacAddress sourceMac, MacAddress destinationMac)
     {
-        var frame = new byte[NdpFrames.FrameLength];
-        Assert.Equal(frame.Length, NdpFrames.WriteSolicitation(frame, sourceMac, source, target));
+        var frame = new byte[NeighborDiscovery.FrameLength];
+        Assert.Equal(frame.Length, NeighborDiscovery.WriteSolicitation(frame, sourceMac, source, target));
         EthernetHeader.SetDestination(frame, destinationMac);
         return frame;
     }
 
+    // Reads a solicitation or advertisement the worker sent; the packets6 readers check hop limit 255 and the checksum.
     private static (FrameInfo Info, UInt128 Target, MacAddress LinkLayer) ReadNd(byte[] frame)
     {
         Assert.Equal(ParseResult.Ok, FrameParser.Parse(frame, out var info));
         Assert.True(info.IsIpv6);
         Assert.Equal(IpProtocol.Icmpv6, info.Protocol);
-        Assert.True(NdpFrames.TryRead(frame, in info, out var target, out var mac), "hop limit 255, valid checksum");
-        return (info, target, mac);
+        if (info.IcmpType == NeighborDiscovery.NeighborSolicitationType)
+        {
+            Assert.True(NeighborDiscovery.TryReadSolicitation(frame, in info, out var ns));
+            return (info, ns.TargetAddress, ns.SourceLinkLayerAddress);
+        }
+
+        Assert.True(NeighborDiscovery.TryReadAdvertisement(frame, in info, out var na));
+        Assert.True(na.HasTargetLinkLayerAddress);
+        return (info, na.TargetAddress, na.TargetLinkLayerAddress);
     }
 
     [Fact]
@@ -42,7 +50,7 @@ public class Ipv6DataPathTests
 
         var reply = Assert.Single(Sent6(bed.ClientLink));
         var (info, target, mac) = ReadNd(reply);
-        Assert.Equal(NdpFrames.NeighborAdvertisement, info.IcmpType);
+        Assert.Equal(NeighborDiscovery.NeighborAdvertisementType, info.IcmpType);
         Assert.Equal(NatTestBed6.ClientMac, EthernetHeader.Destination(reply));
         Assert.Equal(NatTestBed6.ClientLinkMac, EthernetHeader.Source(reply));
         Assert.Equal(NatTestBed6.Vip, info.SourceAddress6);
@@ -95,16 +103,16 @@ public class Ipv6DataPathTests
         foreach (var advert in adverts)
         {
             var (info, target, mac) = ReadNd(advert);
-            Assert.Equal(NdpFrames.NeighborAdvertisement, info.IcmpType);
+            Assert.Equal(NeighborDiscovery.NeighborAdvertisementType, info.IcmpType);
             Assert.Equal(AllNodesMac, EthernetHeader.Destination(advert));
-            Assert.Equal(NdpFrames.AllNodes, info.DestinationAddress6);
+            Assert.Equal(NeighborDiscovery.AllNodes, info.DestinationAddress6);
             Assert.Equal(NatTestBed6.Vip, target);
             Assert.Equal(NatTestBed6.ClientLinkMac, mac);
             Assert.Equal(0x20, advert[info.L4Offset + 4]); // override only
         }
 
         Assert.Equal(3, bed.Counters.UnsolicitedAdvertisementsSent);
-        Assert.DoesNotContain(Sent6(bed.ServerLink), f => ReadNd(f).Info.IcmpType == NdpFrames.NeighborAdvertisement);
+        Assert.DoesNotContain(Sent6(bed.ServerLink), f => ReadNd(f).Info.IcmpType == NeighborDiscovery.NeighborAdvertisementType);
     }
 
     [Fact]
@@ -118,7 +126,7 @@ public class Ipv6DataPathTests
         foreach (var ns in solicitations)
         {
             var (info, target, mac) = ReadNd(ns);
-            Assert.Equal(NdpFrames.NeighborSolicitation, info.IcmpType);
+            Assert.Equal(NeighborDiscovery.NeighborSolicitationType, info.IcmpType);
             Assert.Equal(NatTestBed6.ServerLinkAddress, info.SourceAddress6);
             Assert.Equal(Ipv6Address.SolicitedNodeMulticast(target), info.DestinationAddress6);
             Assert.Equal(Ipv6Address.MulticastMac(info.DestinationAddress6), EthernetHeader.Destination(ns));
@@ -233,7 +241,7 @@ public class Ipv6DataPathTests
         Assert.Equal(mtu, BinaryPrimitives.ReadUInt32BigEndian(ptb.AsSpan(info.L4Offset + 4)));
         Assert.True(info.IpTotalLength <= 1280);
         Assert.True(offending.AsSpan(14, info.L4Length - 8).SequenceEqual(ptb.AsSpan(info.L4Offset + 8, info.L4Length - 8)), "quotes the packet");
-        Assert.True(Icmpv6Frames.IsChecksumValid(ptb, in info));
+        Assert.True(TransportChecksum.Verify(ptb, info));
     }
 
     [Fact]
@@ -283,12 +291,12 @@ public class Ipv6DataPathTests
 
         var reply = Assert.Single(Sent6(bed.ClientLink));
         Assert.Equal(ParseResult.Ok, FrameParser.Parse(reply, out var info));
-        Assert.Equal(Icmpv6Frames.EchoReply, info.IcmpType);
+        Assert.Equal(Icmpv6.EchoReplyType, info.IcmpType);
         Assert.Equal(NatTestBed6.Vip, info.SourceAddress6);
         Assert.Equal(NatTestBed6.ClientAddress, info.DestinationAddress6);
         Assert.Equal(NatTestBed6.ClientMac, EthernetHeader.Destination(reply));
         Assert.Equal(new byte[] { 0, 7, 0, 9, 1, 2, 3, 4 }, reply.AsSpan(info.L4Offset + 4, 8).ToArray());
-        Assert.True(Icmpv6Frames.IsChecksumValid(reply, in info));
+        Assert.True(TransportChecksum.Verify(reply, info));
         Assert.Equal(1, bed.Counters.EchoRepliesSent);
 
         // Not for an address that is no VIP, nor on the server side.
@@ -325,8 +333,8 @@ public class Ipv6DataPathTests
         Assert.Equal(NatTestBed6.Vip, info.SourceAddress6);
         Assert.Equal(NatTestBed6.ClientAddress, info.DestinationAddress6);
         Assert.Equal(NatTestBed6.ClientMac, EthernetHeader.Destination(toClient));
-        Assert.True(Icmpv6Frames.IsChecksumValid(toClient, in info));
-        Assert.True(Icmpv6Frames.TryReadQuoted(toClient, in info, out var quoted));
+        Assert.True(TransportChecksum.Verify(toClient, info));
+        Assert.True(Icmpv6.TryReadQuoted(toClient, in info, out var quoted));
         Assert.Equal(NatTestBed6.ClientAddress, quoted.SourceAddress);
         Assert.Equal(NatTestBed6.Vip, quoted.DestinationAddress);
         Assert.Equal(40000, quoted.SourcePort);
@@ -342,8 +350,8 @@ public class Ipv6DataPathTests
         Assert.Equal(NatTestBed6.ClientAddress, serverInfo.SourceAddress6);
         Assert.Equal(NatTestBed6.ServerAddresses[server], serverInfo.DestinationAddress6);
         Assert.Equal(NatTestBed6.ServerMac(server), EthernetHeader.Destination(toServerError));
-        Assert.True(Icmpv6Frames.IsChecksumValid(toServerError, in serverInfo));
-        Assert.True(Icmpv6Frames.TryReadQuoted(toServerError, in serverInfo, out var serverQuote));
+        Assert.True(TransportChecksum.Verify(toServerError, serverInfo));
+        Assert.True(Icmpv6.TryReadQuoted(toServerError, in serverInfo, out var serverQuote));
         Assert.Equal(NatTestBed6.ServerAddresses[server], serverQuote.SourceAddress);
         Assert.Equal(8053, serverQuote.SourcePort);
         Assert.Equal(2, bed.Counters.IcmpErrorsTranslated);

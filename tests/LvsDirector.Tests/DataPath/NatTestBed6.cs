@@ -98,8 +98,15 @@ internal sealed class NatTestBed6
     /// <summary>A solicited advertisement of <paramref name="target"/> at <paramref name="mac"/>.</summary>
     public static byte[] Advertisement(MacAddress mac, UInt128 target, MacAddress toMac, UInt128 to)
     {
-        var frame = new byte[NdpFrames.FrameLength];
-        Assert.Equal(frame.Length, NdpFrames.WriteAdvertisement(frame, toMac, mac, target, to));
+        var frame = new byte[NeighborDiscovery.FrameLength];
+        var solicitation = new NeighborSolicitation
+        {
+            SourceAddress = to,
+            TargetAddress = target,
+            HasSourceLinkLayerAddress = true,
+            SourceLinkLayerAddress = toMac,
+        };
+        Assert.Equal(frame.Length, NeighborDiscovery.WriteSolicitedAdvertisement(frame, in solicitation, mac));
         return frame;
     }
 
