@@ -34,7 +34,7 @@ public sealed class Ipv6DirectRoutingTests : ForwardingTestBase
 
         // A fresh neighbour solicitation for the VIP, which every real server holds on lo, goes out in the capture.
         (await Lab.RunIn("client", "ip", "-6", "neigh", "flush", "dev", "eth0")).EnsureSuccess();
-        var wire = await PacketCapture.StartAsync(Lab, "client", "eth0", 8, "dr6-client");
+        var wire = await PacketCapture.StartAsync(Lab, "client", "eth0", 8, "dr6-client", inboundOnly: true);
         var director = await PacketCapture.StartAsync(Lab, "dir", "eth0", 7, "dr6-director");
         var server = await PacketCapture.StartAsync(Lab, "rs1", "eth0", 6, "dr6-rs1", inboundOnly: true);
 
