@@ -59,6 +59,7 @@ public sealed class Ipv6NatTests : ForwardingTestBase
         Assert.True(bad.Length == 0, "bad frames:\n" + string.Join('\n', bad));
     }
 
+    /// <summary>The YAML surface: IPv6 VIP and real servers, and the interfaces' own addresses given in the file.</summary>
     [Fact]
     public async Task Nat6_ServicesFromAConfigFileWithIpv6AddressesAreServed()
     {
@@ -67,7 +68,9 @@ public sealed class Ipv6NatTests : ForwardingTestBase
         var config = Path.Combine(Lab.LabDirectory, "lvsd-v6.yaml");
         var log = Path.Combine(RepositoryPaths.LogDirectory, $"lvsd-{Lab.Prefix}-v6.log");
         await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $"""
-            interfaces: [eth0, eth1]
+            interfaces:
+              - {"{"} name: eth0, addresses: [198.18.0.1/24, {LabFixture.DirectorEth0Ipv6}/64] {"}"}
+              - {"{"} name: eth1, addresses: [198.19.0.1/24, {LabFixture.DirectorEth1Ipv6}/64] {"}"}
             socket: {"{"} path: {socket} {"}"}
             logging: {"{"} level: debug {"}"}
             services:
