@@ -516,4 +516,21 @@ public class Ipv6DataPathTests
         Assert.Equal(ParseResult.Ok, FrameParser.Parse(sent, out var forwarded));
         Assert.Equal(far, forwarded.DestinationAddress6);
     }
+
+    [Fact]
+    public void V6_connections_count_on_their_server_and_appear_in_the_connection_listing()
+    {
+        var bed = new NatTestBed6();
+        bed.ResolveServers();
+        var (_, _, server) = bed.Forward(NatTestBed6.Client().Tcp(40000, 80, TcpFlags.Syn, []));
+        var real = bed.Services.Current.Services.Single().Servers.Single(s => s.Address6 == NatTestBed6.ServerAddresses[server]);
+        Assert.Equal(1, real.ActiveConnections + real.InactiveConnections);
+
+        var listed = Assert.Single(Director.Copy(bed.Worker));
+        Assert.True(listed.IsIpv6);
+        Assert.Equal("2001:db8:1::2", listed.ClientAddressText);
+        Assert.Equal("2001:db8:1::100", listed.VirtualAddressText);
+        Assert.Equal(Ipv6Address.Format(NatTestBed6.ServerAddresses[server]), listed.RealAddressText);
+        Assert.Equal(8080, listed.RealPort);
+    }
 }
