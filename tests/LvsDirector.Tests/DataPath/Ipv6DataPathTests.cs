@@ -533,4 +533,46 @@ public class Ipv6DataPathTests
         Assert.Equal(Ipv6Address.Format(NatTestBed6.ServerAddresses[server]), listed.RealAddressText);
         Assert.Equal(8080, listed.RealPort);
     }
+
+    [Fact]
+    public void A_6in6_packet_built_while_its_server_resolves_leaves_once_advertised()
+    {
+        var bed = new NatTestBed6(ForwardingMethod.Tunnel);
+        bed.Heartbeat(0);
+        Sent6(bed.ServerLink);
+        var frame = NatTestBed6.Client().Tcp(40000, 80, TcpFlags.Syn, []);
+        bed.FromClient(frame);
+        Assert.Empty(Sent6(bed.ServerLink));
+        Assert.Equal(1, bed.Counters.NeighborHeld);
+
+        var entry = bed.Connections[bed.Connections.FindInbound(IpProtocol.Tcp, NatTestBed6.ClientAddress, 40000, NatTestBed6.Vip, 80)];
+        var server = Array.IndexOf(NatTestBed6.ServerAddresses, entry.RealAddress);
+        bed.FromServer(NatTestBed6.Advertisement(NatTestBed6.ServerMac(server), entry.RealAddress, NatTestBed6.ServerLinkMac, NatTestBed6.ServerLinkAddress));
+
+        var released = Assert.Single(Sent6(bed.ServerLink));
+        Assert.Equal(NatTestBed6.ServerMac(server), EthernetHeader.Destination(released));
+        Assert.Equal(NatTestBed6.ServerLinkMac, EthernetHeader.Source(released));
+        Assert.Equal(IpProtocol.Ipv6Encap, Ipv6Header.NextHeader(released.AsSpan(14)));
+        Assert.True(frame.AsSpan(14).SequenceEqual(released.AsSpan(54)));
+    }
+
+    [Fact]
+    public void Icmp6_error_from_the_client_about_a_direct_routed_flow_reaches_its_server_unchanged()
+    {
+        var bed = new NatTestBed6(ForwardingMethod.DirectRouting, defaultService: false);
+        bed.AddService(new VirtualServiceSpec(NatTestBed6.UdpKey, "rr"), 53, ForwardingMethod.DirectRouting);
+        bed.ResolveServers();
+        bed.FromClient(NatTestBed6.Client().Udp(40001, 53, [1, 2, 3]));
+        var serverMac = EthernetHeader.Destination(Assert.Single(Sent6(bed.ServerLink)));
+
+        // The real server answered from the VIP directly; the client's kernel complains about that answer.
+        var answer = new Ipv6FrameBuilder { SourceAddress = NatTestBed6.Vip, DestinationAddress = NatTestBed6.ClientAddress }.Udp(53, 40001, [9, 9]);
+        var error = Icmp6Error(NatTestBed6.Client(), 1, 4, answer);
+        bed.FromClient(error);
+
+        var sent = Assert.Single(Sent6(bed.ServerLink));
+        Assert.Equal(serverMac, EthernetHeader.Destination(sent));
+        Assert.True(error.AsSpan(12).SequenceEqual(sent.AsSpan(12)), "IPVS passes the error unchanged to a DR real server");
+        Assert.Equal(1, bed.Counters.IcmpErrorsForwarded);
+    }
 }
