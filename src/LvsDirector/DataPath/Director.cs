@@ -251,7 +251,12 @@ public sealed class Director : IDisposable
                 Routes = _routesOf(name),
                 Routes6 = _routes6Of(name),
             };
-            DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count);
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                var ipv6 = Ipv6Address.Format(contexts[i].PrimaryAddress6);
+                var linkLocal = Ipv6Address.Format(contexts[i].LinkLocalAddress6);
+                DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count, ipv6, linkLocal);
+            }
         }
 
         var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount);
