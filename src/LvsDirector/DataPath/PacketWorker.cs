@@ -105,6 +105,9 @@ public sealed partial class PacketWorker : IFrameSink
     /// <summary>The fragment cache and hold slots of this worker (for tests and diagnostics; worker thread only).</summary>
     internal FragmentTracker Fragments => _fragments;
 
+    /// <summary>The links as this worker sees them (addresses, neighbour caches), for tests and diagnostics.</summary>
+    internal IReadOnlyList<LinkContext> Links => _links;
+
     /// <summary>The IPv6 fragment cache of this worker (worker thread only).</summary>
     internal Ipv6FragmentTracker Fragments6 => _fragments6;
 
