@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using LvsDirector.Packets;
 using LvsDirector.Services;
+using LvsDirector.Tests.Packets;
 
 namespace LvsDirector.Tests.DataPath;
 
@@ -82,5 +83,81 @@ public class Ipv6AllocationTests
         }
 
         bed.Worker.PollOnce(0);
+    }
+
+    [Fact]
+    public void Ipv6_fragments_icmp6_errors_and_echo_allocate_nothing()
+    {
+        const int Datagrams = 20_000;
+        var bed = new NatTestBed6(defaultService: false, linkCapacity: 64);
+        bed.AddService(new VirtualServiceSpec(NatTestBed6.UdpKey, "rr"), 5353);
+        bed.ResolveServers();
+        var (forwarded, _, server) = bed.Forward(NatTestBed6.Client().Udp(40000, 53, "q"u8));
+        bed.ServerLink.DiscardSent = true;
+        bed.ClientLink.DiscardSent = true;
+
+        var datagram = NatTestBed6.Client().Udp(40000, 53, new byte[2000]).AsSpan(54).ToArray();
+        byte[][] fragments =
+        [
+            NatTestBed6.Client().With(Ipv6Extension.Fragment(0, true, 1)).Ipv6(IpProtocol.Udp, datagram[..1000], withChecksum: false),
+            NatTestBed6.Client().With(Ipv6Extension.Fragment(1000, false, 1)).Ipv6(IpProtocol.Udp, datagram[1000..], withChecksum: false),
+        ];
+        var reply = NatTestBed6.Server(server).Udp(5353, 40000, new byte[2000]).AsSpan(54).ToArray();
+        byte[][] replyFragments =
+        [
+            NatTestBed6.Server(server).With(Ipv6Extension.Fragment(0, true, 1)).Ipv6(IpProtocol.Udp, reply[..1000], withChecksum: false),
+            NatTestBed6.Server(server).With(Ipv6Extension.Fragment(1000, false, 1)).Ipv6(IpProtocol.Udp, reply[1000..], withChecksum: false),
+        ];
+        var quote = new byte[8 + forwarded.Length - 14];
+        quote[0] = Icmpv6.DestinationUnreachableType;
+        quote[1] = 4;
+        forwarded.AsSpan(14).CopyTo(quote.AsSpan(8));
+        var error = NatTestBed6.Server(server).Ipv6(IpProtocol.Icmpv6, quote);
+        var echo = NatTestBed6.Client().IcmpEcho(1, 1, new byte[56]);
+        var id = 0u;
+        long forwardedBefore = 0;
+        long translatedBefore = 0;
+
+        var allocated = AllocationProbe.Measure(
+            count =>
+            {
+                forwardedBefore = bed.Counters.ForwardedFrames;
+                translatedBefore = bed.Counters.IcmpErrorsTranslated;
+                id = RunFragments(bed, fragments, replyFragments, error, echo, id, count);
+            },
+            warmupCount: 2_000,
+            measuredCount: Datagrams);
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(Datagrams * 5L, bed.Counters.ForwardedFrames - forwardedBefore);
+        Assert.Equal(Datagrams, bed.Counters.IcmpErrorsTranslated - translatedBefore);
+    }
+
+    // Client fragments in order, reply fragments the last one first (held, then released), an error and an echo request.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static uint RunFragments(NatTestBed6 bed, byte[][] fragments, byte[][] replyFragments, byte[] error, byte[] echo, uint id, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            id++;
+            foreach (var fragment in fragments)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(fragment.AsSpan(14 + 40 + 4), id);
+            }
+
+            foreach (var fragment in replyFragments)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(fragment.AsSpan(14 + 40 + 4), id);
+            }
+
+            Inject(bed, fragments[0], fromClient: true);
+            Inject(bed, fragments[1], fromClient: true);
+            Inject(bed, replyFragments[1], fromClient: false);
+            Inject(bed, replyFragments[0], fromClient: false);
+            Inject(bed, error, fromClient: false);
+            Inject(bed, echo, fromClient: true);
+        }
+
+        return id;
     }
 }
