@@ -1,10 +1,11 @@
 namespace LvsDirector.Packets;
 
 /// <summary>
-/// Splits a TCP/IPv4 super-frame (GRO/TSO/GSO aggregates of 8-256 KiB that arrive on veth or via GRO/LRO) into
+/// Splits a TCP/IPv4 or TCP/IPv6 super-frame (GRO/TSO/GSO aggregates of 8-256 KiB that arrive on veth or via GRO/LRO) into
 /// frames that fit an MTU, as the kernel's GSO would: same Ethernet (+VLAN) header, IP header (with options) and TCP
 /// header (with options) on every segment; sequence numbers advanced by the payload already sent; IP ids incremented
-/// per segment; FIN and PSH only on the last segment, CWR only on the first; IP and TCP checksums computed from scratch
+/// per segment (IPv4; IPv6 has no id outside a fragment header, extension headers are copied as they are, and the
+/// payload length set per segment, which also covers BIG TCP payload length 0); FIN and PSH only on the last segment, CWR only on the first; IP and TCP checksums computed from scratch
 /// (so a super-frame carrying only a partial checksum is fine).
 /// </summary>
 public static class TcpSegmenter
@@ -12,7 +13,7 @@ public static class TcpSegmenter
     /// <summary>
     /// Writes the segments back to back into <paramref name="output"/>; frame <c>i</c> starts at the sum of
     /// <c>frameLengths[0..i]</c>. <paramref name="mtu"/> is the IP MTU (1500 on plain Ethernet), so each segment
-    /// carries at most MSS = mtu - IP header length - TCP header length payload bytes.
+    /// carries at most MSS = mtu - IP header length (IPv6: 40 + extension headers) - TCP header length payload bytes.
     /// Returns the number of frames written, or -1 when <paramref name="output"/> or <paramref name="frameLengths"/> is
     /// too small, the MTU leaves no room for payload, or <paramref name="info"/> is not an unfragmented TCP frame.
     /// A frame that already fits yields one unchanged copy (checksums recomputed).
@@ -42,7 +43,8 @@ public static class TcpSegmenter
 
         var originalIp = superFrame[info.L3Offset..];
         var originalTcp = superFrame[info.L4Offset..];
-        ushort identification = Ipv4Header.Identification(originalIp);
+        bool isIpv6 = info.IsIpv6;
+        ushort identification = isIpv6 ? (ushort)0 : Ipv4Header.Identification(originalIp);
         uint sequence = TcpHeader.SequenceNumber(originalTcp);
         byte flags = TcpHeader.Flags(originalTcp);
         var payload = superFrame.Slice(info.PayloadOffset, payloadLength);
@@ -58,9 +60,16 @@ public static class TcpSegmenter
             payload.Slice(offset, chunkLength).CopyTo(frame[headersLength..]);
 
             var ip = frame.Slice(info.L3Offset, ipAndTcpLength + chunkLength);
-            Ipv4Header.SetTotalLength(ip, (ushort)ip.Length);
-            Ipv4Header.SetIdentification(ip, (ushort)(identification + i));
-            Ipv4Header.WriteChecksum(ip);
+            if (isIpv6)
+            {
+                Ipv6Header.SetPayloadLength(ip, (ushort)(ip.Length - Ipv6Header.Length));
+            }
+            else
+            {
+                Ipv4Header.SetTotalLength(ip, (ushort)ip.Length);
+                Ipv4Header.SetIdentification(ip, (ushort)(identification + i));
+                Ipv4Header.WriteChecksum(ip);
+            }
 
             var tcp = frame[info.L4Offset..];
             TcpHeader.SetSequenceNumber(tcp, unchecked(sequence + (uint)offset));
@@ -76,7 +85,9 @@ public static class TcpSegmenter
             }
 
             TcpHeader.SetFlags(tcp, segmentFlags);
-            TcpHeader.SetChecksum(tcp, Checksum.Transport(ip));
+            TcpHeader.SetChecksum(tcp, isIpv6
+                ? Checksum.Transport6(tcp[..(info.TcpHeaderLength + chunkLength)], TcpHeader.ChecksumOffset, info.SourceAddress6, info.DestinationAddress6, IpProtocol.Tcp)
+                : Checksum.Transport(ip));
 
             frameLengths[i] = frameLength;
             written += frameLength;
