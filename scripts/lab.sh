@@ -23,11 +23,21 @@
 #   GUE on udp/6080); replies go real server -> router -> client. The client has TSO/GSO off so its packets have
 #   wire sizes (the PMTU test needs real 1500-byte DF packets, not aggregates).
 #
-# The VIP 198.18.0.100 is on no kernel interface: lvsd owns it. The director keeps ip_forward=0 and
+# IPv6 (every mode, beside IPv4; addresses with nodad and accept_dad=0 so nothing waits for DAD):
+#   br0 2001:db8::/64     client ::2 (and ::3), director eth0 ::1, VIP 2001:db8::100; one-arm/DR real servers ::11..13
+#                         (one-arm: /128 with only the director on-link, default via 2001:db8::1); TUN router ::254
+#   br1 2001:db8:1::/64   director eth1 2001:db8:1::1; two-arm real servers ::11..13 (default via 2001:db8:1::1);
+#                         TUN router 2001:db8:1::254
+#   br2 2001:db8:2::/64   TUN real servers 2001:db8:2::11..13 (default via ::254); the router forwards IPv6 and the
+#                         director routes 2001:db8:2::/64 via 2001:db8:1::254. DR/TUN real servers hold the v6 VIP on lo
+#                         as /128 (lvsagent setup); lvsagent run also decapsulates 6in6 (next header 41).
+#   The switch namespace has IPv6 disabled, so its bridge ports send no ND/MLD of their own.
+#
+# The VIPs 198.18.0.100 and 2001:db8::100 are on no kernel interface: lvsd owns them. The director keeps ip_forward=0 and
 # rp_filter off. Offloads (checksum, TSO/GSO, GRO) stay at the veth defaults on purpose: lvsd must
 # cope with partial checksums and super-frames.
 #
-# Real server services (each answers with its own name):
+# Real server services (each answers with its own name), on IPv4 and IPv6:
 #   TCP 80   nginx: GET / -> "rsN\n"; GET /big.bin -> 1 MiB file (same bytes on all, copy at /tmp/PREFIX/big.bin)
 #   TCP 443  nginx, the same answers in plain HTTP (a second port for firewall-mark services)
 #   UDP 9000 echo:  datagram P -> "rsN:P"
@@ -40,6 +50,7 @@ NODES=(client dir rs1 rs2 rs3 sw rt)
 GUE_PORT=6080
 RS_NAMES=(rs1 rs2 rs3)
 VIP=198.18.0.100
+VIP6=2001:db8::100
 UDP_PORT=9000
 TCP_ECHO_PORT=9001
 
@@ -121,6 +132,8 @@ http {
     server {
         listen 80 default_server;
         listen 443 default_server;
+        listen [::]:80 default_server ipv6only=on;
+        listen [::]:443 default_server ipv6only=on;
         location = / { return 200 "$name\n"; }
         location = /big.bin { root $dir/www; }
     }
@@ -128,22 +141,24 @@ http {
 EOF
 }
 
-# Bounded check, from the director, that every real server answers on all three services.
+# Bounded check, from the director, that every real server answers on all three services, on IPv4
+# (PREFIX_IP.11..13) and IPv6 (PREFIX6 11..13).
 check_services() {
-    local prefix_ip=$1 py
+    local prefix_ip=$1 prefix6=$2 py
     py=$(python_bin)
-    nsx dir "$py" - "$prefix_ip" "$UDP_PORT" "$TCP_ECHO_PORT" <<'EOF'
+    nsx dir "$py" - "$prefix_ip" "$prefix6" "$UDP_PORT" "$TCP_ECHO_PORT" <<'EOF'
 import socket, sys, time, urllib.request
-base, udp_port, tcp_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+base, base6, udp_port, tcp_port = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 deadline = time.monotonic() + 10
-for i in (1, 2, 3):
-    ip, name = f"{base}.{10 + i}", f"rs{i}"
+targets = [(socket.AF_INET, f"{base}.{10 + i}", f"{base}.{10 + i}", f"rs{i}") for i in (1, 2, 3)]
+targets += [(socket.AF_INET6, f"{base6}{10 + i}", f"[{base6}{10 + i}]", f"rs{i}") for i in (1, 2, 3)]
+for family, ip, host, name in targets:
     while True:
         try:
             for web_port in (80, 443):
-                body = urllib.request.urlopen(f"http://{ip}:{web_port}/", timeout=2).read().decode()
+                body = urllib.request.urlopen(f"http://{host}:{web_port}/", timeout=2).read().decode()
                 assert body == name + "\n", f"{ip}:{web_port} answered {body!r}"
-            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            u = socket.socket(family, socket.SOCK_DGRAM)
             u.settimeout(1)
             u.sendto(b"probe", (ip, udp_port))
             data, peer = u.recvfrom(2048)
@@ -160,6 +175,11 @@ for i in (1, 2, 3):
 EOF
 }
 
+# An IPv6 address without duplicate address detection: usable at once, nothing in the lab waits for DAD.
+addr6() {
+    ip -n "$PREFIX-$1" -6 addr add "$2" dev "$3" nodad
+}
+
 lvsagent_bin() {
     local bin=${LVSAGENT:-$SCRIPT_DIR/../artifacts/bin/lvsagent}
     [[ -x $bin ]] || die "lvsagent not found at $bin (scripts/publish.sh builds it; or set LVSAGENT)"
@@ -167,7 +187,7 @@ lvsagent_bin() {
 }
 
 lab_up() {
-    local mode=$1 node i name rsip rsnet agent=""
+    local mode=$1 node i name rsip rsnet rsnet6 agent=""
     check_root
     check_prereqs
     if [[ $mode == dr || $mode == tun ]]; then agent=$(lvsagent_bin); fi
@@ -189,6 +209,13 @@ lab_up() {
     for node in "${nodes[@]}"; do
         ip netns add "$PREFIX-$node"
         ip -n "$PREFIX-$node" link set lo up
+        if [[ $node == sw ]]; then
+            # The switch is layer 2 only: its ports must not send router solicitations, MLD or DAD probes.
+            nsx sw sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+        else
+            # Set before any interface exists so every interface inherits it: no test waits for DAD.
+            nsx "$node" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+        fi
     done
 
     ip -n "$PREFIX-sw" link add br0 type bridge stp_state 0 forward_delay 0
@@ -198,9 +225,12 @@ lab_up() {
     ip -n "$PREFIX-client" addr add 198.18.0.2/24 dev eth0
     ip -n "$PREFIX-client" addr add 198.18.0.3/24 dev eth0
     ip -n "$PREFIX-dir" addr add 198.18.0.1/24 dev eth0
+    addr6 client 2001:db8::2/64 eth0
+    addr6 client 2001:db8::3/64 eth0
+    addr6 dir 2001:db8::1/64 eth0
 
     # The director is a wire for VIP traffic: lvsd forwards in user space, the kernel must not.
-    nsx dir sysctl -qw net.ipv4.ip_forward=0
+    nsx dir sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
     nsx dir sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
 
     case $mode in
@@ -214,16 +244,21 @@ lab_up() {
                 if [[ $mode == dr ]]; then
                     # DR: the real server answers the (on-link) client itself, from the VIP on its lo.
                     ip -n "$PREFIX-$name" addr add "$rsip/24" dev eth0
-                    nsx "$name" "$agent" setup --vip "$VIP" --mode dr >>"$LABDIR/agent-setup.log" 2>&1 || die "lvsagent setup failed on $name"
+                    addr6 "$name" "2001:db8::1$i/64" eth0
+                    nsx "$name" "$agent" setup --vip "$VIP" --vip "$VIP6" --mode dr >>"$LABDIR/agent-setup.log" 2>&1 || die "lvsagent setup failed on $name"
                 else
                     # /32 with only the director on-link: replies to the (same-subnet) client must go back
                     # through the director, or NAT cannot rewrite them.
                     ip -n "$PREFIX-$name" addr add "$rsip/32" dev eth0
                     ip -n "$PREFIX-$name" route add 198.18.0.1/32 dev eth0
                     ip -n "$PREFIX-$name" route add default via 198.18.0.1 dev eth0
+                    addr6 "$name" "2001:db8::1$i/128" eth0
+                    ip -n "$PREFIX-$name" -6 route add 2001:db8::1/128 dev eth0
+                    ip -n "$PREFIX-$name" -6 route add default via 2001:db8::1 dev eth0
                 fi
             done
             rsnet=198.18.0
+            rsnet6=2001:db8::
             ;;
         two-arm)
             ip -n "$PREFIX-sw" link add br1 type bridge stp_state 0 forward_delay 0
@@ -233,13 +268,17 @@ lab_up() {
                 wire "$name" eth0 br1 "$name"
             done
             ip -n "$PREFIX-dir" addr add 198.19.0.1/24 dev eth1
+            addr6 dir 2001:db8:1::1/64 eth1
             nsx dir sysctl -qw net.ipv4.conf.eth1.rp_filter=0
             for i in 1 2 3; do
                 name=rs$i
                 ip -n "$PREFIX-$name" addr add "198.19.0.1$i/24" dev eth0
                 ip -n "$PREFIX-$name" route add default via 198.19.0.1 dev eth0
+                addr6 "$name" "2001:db8:1::1$i/64" eth0
+                ip -n "$PREFIX-$name" -6 route add default via 2001:db8:1::1 dev eth0
             done
             rsnet=198.19.0
+            rsnet6=2001:db8:1::
             ;;
         tun)
             local br
@@ -259,20 +298,29 @@ lab_up() {
             ip -n "$PREFIX-sw" link set dir1 mtu 1400
             ip -n "$PREFIX-dir" addr add 198.19.0.1/24 dev eth1
             ip -n "$PREFIX-dir" route add 198.20.0.0/24 via 198.19.0.254 dev eth1
+            addr6 dir 2001:db8:1::1/64 eth1
+            ip -n "$PREFIX-dir" -6 route add 2001:db8:2::/64 via 2001:db8:1::254 dev eth1
             nsx dir sysctl -qw net.ipv4.conf.eth1.rp_filter=0
             ip -n "$PREFIX-rt" addr add 198.18.0.254/24 dev eth0
             ip -n "$PREFIX-rt" addr add 198.19.0.254/24 dev eth1
             ip -n "$PREFIX-rt" addr add 198.20.0.254/24 dev eth2
+            addr6 rt 2001:db8::254/64 eth0
+            addr6 rt 2001:db8:1::254/64 eth1
+            addr6 rt 2001:db8:2::254/64 eth2
             nsx rt sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+            nsx rt sysctl -qw net.ipv6.conf.all.forwarding=1
             nsx client ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
             for i in 1 2 3; do
                 name=rs$i
                 ip -n "$PREFIX-$name" addr add "198.20.0.1$i/24" dev eth0
                 ip -n "$PREFIX-$name" route add default via 198.20.0.254 dev eth0
-                nsx "$name" "$agent" setup --vip "$VIP" --mode tun >>"$LABDIR/agent-setup.log" 2>&1 || die "lvsagent setup failed on $name"
-                spawn "$name" "$LABDIR/$name-agent.log" "$agent" run --vip "$VIP" --interface eth0 --gue-port "$GUE_PORT"
+                addr6 "$name" "2001:db8:2::1$i/64" eth0
+                ip -n "$PREFIX-$name" -6 route add default via 2001:db8:2::254 dev eth0
+                nsx "$name" "$agent" setup --vip "$VIP" --vip "$VIP6" --mode tun >>"$LABDIR/agent-setup.log" 2>&1 || die "lvsagent setup failed on $name"
+                spawn "$name" "$LABDIR/$name-agent.log" "$agent" run --vip "$VIP" --vip "$VIP6" --interface eth0 --gue-port "$GUE_PORT"
             done
             rsnet=198.20.0
+            rsnet6=2001:db8:2::
             ;;
     esac
 
@@ -285,15 +333,17 @@ lab_up() {
             || die "nginx failed on $name: $(tail -n 5 "$d/error.log" "$d/nginx.out" 2>/dev/null)"
         spawn "$name" "$d/udp-echo.log" "$py" "$SCRIPT_DIR/lab-udp-echo.py" "$name" "$UDP_PORT"
         spawn "$name" "$d/tcp-echo.log" socat "TCP4-LISTEN:$TCP_ECHO_PORT,fork,reuseaddr" EXEC:cat
+        spawn "$name" "$d/tcp6-echo.log" socat "TCP6-LISTEN:$TCP_ECHO_PORT,fork,reuseaddr,ipv6only=1" EXEC:cat
     done
 
-    check_services "$rsnet"
+    check_services "$rsnet" "$rsnet6"
     trap - EXIT
 
     cat <<EOF
 lab $PREFIX up ($mode): namespaces ${NODES[*]/#/$PREFIX-}
   client 198.18.0.2 (and .3)   director eth0 198.18.0.1$([[ $mode == two-arm || $mode == tun ]] && echo ", eth1 198.19.0.1")   VIP $VIP (not on any kernel interface)
-  real servers $rsnet.11 $rsnet.12 $rsnet.13: tcp/80 and tcp/443 nginx, udp/$UDP_PORT echo, tcp/$TCP_ECHO_PORT echo
+  client 2001:db8::2 (and ::3) director eth0 2001:db8::1$([[ $mode == two-arm || $mode == tun ]] && echo ", eth1 2001:db8:1::1")   VIP $VIP6
+  real servers $rsnet.11 $rsnet.12 $rsnet.13 and ${rsnet6}11 ${rsnet6}12 ${rsnet6}13: tcp/80 and tcp/443 nginx, udp/$UDP_PORT echo, tcp/$TCP_ECHO_PORT echo
   files under $LABDIR
 EOF
 }

@@ -10,10 +10,13 @@ internal sealed record AgentCommand(string Verb, IReadOnlyList<IPAddress> Vips, 
           lvsagent setup    --vip VIP [--vip VIP...] [--mode dr|tun] [--tun-name lvstun0]
           lvsagent run      --vip VIP [--vip VIP...] [--interface IF] [--tun-name lvstun0] [--gue-port PORT]
           lvsagent teardown --vip VIP [--vip VIP...] [--tun-name lvstun0]
-        setup: VIPs on lo (/32), arp_ignore=1 and arp_announce=2 (all, lo and every interface); with --mode tun a
-               persistent TUN device with rp_filter=0 (and all.rp_filter=0).
-        run:   receive IPIP (IP protocol 4) and, with --gue-port, GUE tunnel packets for this host, strip the outer
-               headers and write the inner packets to the TUN device; the kernel answers the clients from the VIP.
+        VIP is an IPv4 or an IPv6 address; both families may be given together.
+        setup: VIPs on lo (IPv4 /32, IPv6 /128 nodad), arp_ignore=1 and arp_announce=2 (all, lo and every interface;
+               IPv6 needs nothing alike: the kernel answers no neighbour solicitation for an address on lo that
+               arrives on another interface); with --mode tun a persistent TUN device with rp_filter=0 (and all).
+        run:   receive IPIP (IP protocol 4), for IPv6 VIPs 6in6 (next header 41) and, with --gue-port, GUE tunnel
+               packets for this host, strip the outer headers and write the inner packets to the TUN device; the
+               kernel answers the clients from the VIP.
         """;
 
     /// <summary>Parses argv; throws <see cref="ArgumentException"/> with a message for the user.</summary>
@@ -42,9 +45,13 @@ internal sealed record AgentCommand(string Verb, IReadOnlyList<IPAddress> Vips, 
             switch (option)
             {
                 case "--vip":
-                    if (!IPAddress.TryParse(value, out var vip) || vip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                    if (!IPAddress.TryParse(value, out var vip)
+                        || vip.AddressFamily is not (System.Net.Sockets.AddressFamily.InterNetwork or System.Net.Sockets.AddressFamily.InterNetworkV6)
+                        || (vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                            && (vip.IsIPv4MappedToIPv6 || vip.IsIPv6LinkLocal || vip.IsIPv6Multicast || vip.ScopeId != 0
+                                || vip.Equals(IPAddress.IPv6Any) || vip.Equals(IPAddress.IPv6Loopback))))
                     {
-                        throw new ArgumentException($"'{value}' is not an IPv4 address");
+                        throw new ArgumentException($"'{value}' is not an IPv4 address or a global IPv6 address");
                     }
 
                     vips.Add(vip);

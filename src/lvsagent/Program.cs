@@ -46,6 +46,11 @@ internal static class Program
         using var tun = TunDevice.Open(command.TunName);
         SystemSettings.Ip(true, "link", "set", "dev", command.TunName, "up");
         AgentSetup.DisableReversePathFilter(command.TunName);
+        if (command.Vips.Any(AgentSetup.IsIpv6))
+        {
+            AgentSetup.EnableIpv6(command.TunName);
+        }
+
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -59,7 +64,9 @@ internal static class Program
         });
 
         var runner = new AgentRunner(command, tun);
-        Console.WriteLine($"lvsagent: decapsulating IPIP{(command.GuePort != 0 ? $" and GUE (udp/{command.GuePort})" : string.Empty)} for {string.Join(", ", command.Vips)} into {command.TunName}");
+        var tunnels = (runner.HasIpv4 ? "IPIP" : string.Empty) + (runner.HasIpv4 && runner.HasIpv6 ? ", " : string.Empty)
+            + (runner.HasIpv6 ? "6in6" : string.Empty) + (command.GuePort != 0 && runner.HasIpv4 ? $" and GUE (udp/{command.GuePort})" : string.Empty);
+        Console.WriteLine($"lvsagent: decapsulating {tunnels} for {string.Join(", ", command.Vips)} into {command.TunName}");
         runner.Run(stop.Token);
         Console.WriteLine($"lvsagent: stopped; {runner.Written} packets delivered, {runner.Rejected} rejected");
         return 0;

@@ -12,6 +12,14 @@ public abstract class LabFixture : IAsyncLifetime
 {
     public const string Vip = "198.18.0.100";
 
+    /// <summary>The IPv6 VIP (scripts/lab.sh puts it on no kernel interface of the director either).</summary>
+    public const string Vip6 = "2001:db8::100";
+
+    /// <summary>The client's IPv6 addresses on eth0 (2001:db8::2 and ::3) and the director's.</summary>
+    public const string Client6 = "2001:db8::2";
+    public const string DirectorEth0Ipv6 = "2001:db8::1";
+    public const string DirectorEth1Ipv6 = "2001:db8:1::1";
+
     /// <summary>The client's second address (scripts/lab.sh adds it next to 198.18.0.2), for curl --interface.</summary>
     public const string SecondClient = "198.18.0.3";
     public const int UdpEchoPort = 9000;
@@ -45,6 +53,13 @@ public abstract class LabFixture : IAsyncLifetime
             _ => "198.18.0",
         };
         RealServers = [$"{subnet}.11", $"{subnet}.12", $"{subnet}.13"];
+        var subnet6 = mode switch
+        {
+            "two-arm" => "2001:db8:1::",
+            "tun" => "2001:db8:2::",
+            _ => "2001:db8::",
+        };
+        RealServers6 = [$"{subnet6}11", $"{subnet6}12", $"{subnet6}13"];
         LvsdLogPath = Path.Combine(RepositoryPaths.LogDirectory, $"lvsd-{Prefix}.log");
     }
 
@@ -63,6 +78,9 @@ public abstract class LabFixture : IAsyncLifetime
 
     /// <summary>rs1, rs2, rs3 in that order; each answers HTTP GET / with its own name.</summary>
     public IReadOnlyList<string> RealServers { get; }
+
+    /// <summary>The IPv6 addresses of rs1, rs2, rs3 (same servers, same answers).</summary>
+    public IReadOnlyList<string> RealServers6 { get; }
 
     public string LvsdLogPath { get; }
 
@@ -125,6 +143,10 @@ public abstract class LabFixture : IAsyncLifetime
     /// <summary>curl from the client namespace; a new TCP connection per call.</summary>
     public Task<CommandResult> Curl(string url) =>
         RunIn("client", TimeSpan.FromSeconds(10), "curl", "-sS", "--connect-timeout", "3", "--max-time", "5", url);
+
+    /// <summary>curl -6 from the client namespace; a new TCP connection per call.</summary>
+    public Task<CommandResult> Curl6(string url) =>
+        RunIn("client", TimeSpan.FromSeconds(10), "curl", "-6", "-sS", "--connect-timeout", "3", "--max-time", "5", url);
 
     /// <summary>curl from the client namespace with a chosen source address; a new TCP connection per call.</summary>
     public Task<CommandResult> CurlFrom(string sourceAddress, string url) =>

@@ -49,13 +49,14 @@ public sealed class PacketCapture
         return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
     }
 
-    /// <summary>Packets tshark finds malformed or with a bad IP/TCP/UDP checksum (validation switched on), one line each.</summary>
+    /// <summary>Packets tshark finds malformed or with a bad IPv4/TCP/UDP/ICMPv6 checksum (validation switched on), one line each.</summary>
     public async Task<string[]> FindBadPacketsAsync()
     {
         var result = await Shell.RunAsync("tshark",
         [
             "-r", Path, "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
-            "-Y", "_ws.malformed || tcp.checksum.status == \"Bad\" || udp.checksum.status == \"Bad\" || ip.checksum.status == \"Bad\"",
+            "-Y", "_ws.malformed || tcp.checksum.status == \"Bad\" || udp.checksum.status == \"Bad\" || ip.checksum.status == \"Bad\""
+                + " || icmpv6.checksum.status == \"Bad\"",
         ], TimeSpan.FromSeconds(60));
         result.EnsureSuccess();
         return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);

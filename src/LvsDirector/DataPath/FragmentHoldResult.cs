@@ -1,6 +1,6 @@
 namespace LvsDirector.DataPath;
 
-/// <summary>Outcome of <see cref="FragmentTracker.Hold"/>.</summary>
+/// <summary>Outcome of <see cref="FragmentTracker{TKey}.Hold"/>.</summary>
 internal enum FragmentHoldResult
 {
     Held,

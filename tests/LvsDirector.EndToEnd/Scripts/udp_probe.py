@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Sends one datagram per new socket (so a director sees a new UDP connection each time) and prints
-'SOURCE_IP:SOURCE_PORT REPLY' per answer. Usage: udp_probe.py HOST PORT PAYLOAD COUNT"""
+'SOURCE_IP:SOURCE_PORT REPLY' per answer. HOST may be IPv4 or IPv6 (then SOURCE_IP has colons; the
+last ':' separates the port). Usage: udp_probe.py HOST PORT PAYLOAD COUNT"""
 import socket
 import sys
 
 host, port, payload, count = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+family = socket.AF_INET6 if ":" in host else socket.AF_INET
 for i in range(count):
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    with socket.socket(family, socket.SOCK_DGRAM) as s:
         s.settimeout(3)
         s.sendto(f"{payload}-{i}".encode(), (host, port))
         data, peer = s.recvfrom(65535)

@@ -1,12 +1,13 @@
 namespace LvsDirector.DataPath;
 
 /// <summary>
-/// One slot of <see cref="FragmentTracker"/>: the ports (and TCP flags) the first fragment of a datagram carried, so the
+/// One slot of <see cref="FragmentTracker{TKey}"/>: the ports (and TCP flags) the first fragment of a datagram carried, so the
 /// later fragments, which have no transport header, find the same connection.
 /// </summary>
-internal struct FragmentFlow
+internal struct FragmentFlow<TKey>
+    where TKey : struct, IEquatable<TKey>
 {
-    public FragmentKey Key;
+    public TKey Key;
     public long ExpiresAtMs;
     public ushort SourcePort;
     public ushort DestinationPort;

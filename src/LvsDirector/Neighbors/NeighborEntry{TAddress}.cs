@@ -2,10 +2,11 @@ using LvsDirector.Packets;
 
 namespace LvsDirector.Neighbors;
 
-/// <summary>One IPv4 neighbour on one link; slot in <see cref="NeighborTable"/>'s preallocated array.</summary>
-internal struct NeighborEntry
+/// <summary>One neighbour on one link; slot in <see cref="NeighborTable{TAddress}"/>'s preallocated array.</summary>
+internal struct NeighborEntry<TAddress>
+    where TAddress : unmanaged, IEquatable<TAddress>
 {
-    public uint Address;
+    public TAddress Address;
     public bool InUse;
     public bool Resolved;
     public MacAddress Mac;
