@@ -2,8 +2,9 @@ namespace LvsDirector.Scheduling;
 
 /// <summary>
 /// A tournament tree over one frozen destination list under one <typeparamref name="TPolicy"/>: every node holds
-/// the best destination below it, so a decision reads the root and a counter change replays only the matches on its
-/// leaf's path to the root (log8 n of them), often stopping after the first.
+/// the best destination below it, so a decision reads the root after replaying only the matches on the paths of the
+/// destinations that changed since the previous decision (log8 n of them each, shared where paths meet, often
+/// stopping after the first).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,12 +17,15 @@ namespace LvsDirector.Scheduling;
 /// <para>
 /// A node carries its winner's order key (<see cref="ILeastLoadPolicy.Key"/>, <see cref="LoadKey.None"/> when no
 /// candidate is below: quiescent, overloaded, or ovf without room), so a match compares numbers and reads no
-/// destination; the lower key wins, the earlier player on equal keys. Refreshes take a tiny spin lock and read the
-/// live counters inside it; the last refresh after any change therefore leaves the tree exactly equal to what a
-/// scan of the live counters would give. Decisions read the root without the lock, as racily as IPVS reads its
-/// counters. A replay stops at the first node whose winner and its key did not change: nothing above it can
-/// change. Memory: 16 bytes a node; levels are whole powers of eight and gaps are left between them, so a list
-/// takes about 2 to 17 nodes a destination (1.1 MB at 10,000 destinations).
+/// destination; the lower key wins, the earlier player on equal keys. Counter changes only mark their destination
+/// (<see cref="LoadChangeTracker.NoteChange"/>); a decision that finds marks takes a tiny spin lock, re-reads the
+/// marked destinations' live values, and replays their paths level by level, each parent once. A destination
+/// whose key did not change (a +1 and a −1 that cancel) replays nothing, and a replay stops at the first node
+/// whose winner and its key did not change: nothing above it can change. The tree therefore always equals what a
+/// scan of the live counters would give when the decision reads the root. Decisions that find no mark read the
+/// root without the lock, as racily as IPVS reads its counters. Memory: 16 bytes a node; levels are whole powers
+/// of eight and gaps are left between them, so a list takes about 2 to 17 nodes a destination (1.1 MB at 10,000
+/// destinations), plus two bytes and four bytes of marks and scratch a destination.
 /// </para>
 /// </remarks>
 internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
@@ -32,15 +36,22 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
     // its parent is (c >> 3) - 1 and every level starts on a multiple of eight.
     private const int Fanout = 8;
 
+    private readonly SchedulerDestination[] _destinations;
     private readonly int[] _weights;
     private readonly bool[] _belowHalf;
     private readonly TournamentNode[] _nodes;
     private readonly int _firstLeaf;
+
+    // Used only under the lock: the marked groups, then the nodes to replay at the current level.
+    private readonly int[] _groupScratch;
+    private readonly int[] _nodeScratch;
     private int _belowHalfCount;
     private int _lock;
 
     public LoadTournament(SchedulerDestination[] destinations, int[] weights, LoadChangeTracker? previousOwn)
+        : base(destinations.Length)
     {
+        _destinations = destinations;
         _weights = weights;
         int start = 0;
         int width = 1;
@@ -52,70 +63,164 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
 
         _firstLeaf = start;
         _belowHalf = new bool[destinations.Length];
+        _groupScratch = new int[DirtyGroups.Length];
+        _nodeScratch = new int[destinations.Length];
         _nodes = new TournamentNode[start + width];
         Array.Fill(_nodes, new TournamentNode { Key = LoadKey.None, Index = -1 });
 
-        // Refreshes racing with the attach wait for the lock and then read the live values themselves.
-        Acquire();
-        try
+        for (int i = 0; i < destinations.Length; i++)
         {
-            for (int i = 0; i < destinations.Length; i++)
-            {
-                var destination = destinations[i];
-                TakeOver(destination, previousOwn, i);
-                _nodes[start + i] = Load(destination, i);
-            }
+            TakeOver(destinations[i], previousOwn, i);
+        }
 
-            // Children have higher positions than parents; the gaps between levels hold unused nodes.
-            for (int node = start - 1; node >= 0; node--)
+        // Attached before the first read: a change the reads below miss is marked here (same fence argument as
+        // for the marks), and the first decision replays it.
+        Interlocked.MemoryBarrier();
+        for (int i = 0; i < destinations.Length; i++)
+        {
+            _nodes[start + i] = Load(i);
+        }
+
+        // Children have higher positions than parents; the gaps between levels hold unused nodes.
+        for (int node = start - 1; node >= 0; node--)
+        {
+            if (Fanout * (node + 2) <= _nodes.Length)
             {
-                if (Fanout * (node + 2) <= _nodes.Length)
-                {
-                    _nodes[node] = _nodes[Winner(_nodes, Fanout * (node + 1))];
-                }
+                _nodes[node] = _nodes[Winner(_nodes, Fanout * (node + 1))];
             }
         }
-        finally
+    }
+
+    public override bool AnyBelowHalfWeight
+    {
+        get
         {
+            ReplayIfMarked();
+            return Volatile.Read(ref _belowHalfCount) > 0;
+        }
+    }
+
+    public override int Best()
+    {
+        ReplayIfMarked();
+        return Volatile.Read(ref _nodes[0].Index);
+    }
+
+    private void ReplayIfMarked()
+    {
+        if (DirtyGroups.AsSpan().IndexOfAnyExcept((byte)0) >= 0)
+        {
+            Acquire();
+            Replay();
             Release();
         }
     }
 
-    public override int Best => Volatile.Read(ref _nodes[0].Index);
-
-    public override bool AnyBelowHalfWeight => Volatile.Read(ref _belowHalfCount) > 0;
-
-    public override void Refresh(SchedulerDestination destination, int index)
+    /// <summary>Re-reads every marked destination and replays the matches above those whose key moved.</summary>
+    private void Replay()
     {
-        Acquire();
-        var nodes = _nodes;
-        int node = _firstLeaf + index;
-        var leaf = Load(destination, index);
-        if (leaf.Key != nodes[node].Key)
+        var groups = DirtyGroups;
+        var groupList = _groupScratch;
+        int groupCount = 0;
+        for (int from = 0; from < groups.Length;)
         {
-            nodes[node] = leaf;
-            while (node != 0)
+            int at = groups.AsSpan(from).IndexOfAnyExcept((byte)0);
+            if (at < 0)
             {
-                node = (node >> 3) - 1;
-                ref var winner = ref nodes[Winner(nodes, Fanout * (node + 1))];
-                ref var current = ref nodes[node];
+                break;
+            }
+
+            at += from;
+            groups[at] = 0;
+            groupList[groupCount++] = at;
+            from = at + 1;
+        }
+
+        if (groupCount == 0)
+        {
+            return;
+        }
+
+        // Group marks cleared before the destination marks are read, these cleared before the counters are read.
+        Interlocked.MemoryBarrier();
+        var marks = DirtyDestinations;
+        var list = _nodeScratch;
+        int count = 0;
+        for (int g = 0; g < groupCount; g++)
+        {
+            int first = groupList[g] << GroupShift;
+            var span = marks.AsSpan(first, Math.Min(1 << GroupShift, marks.Length - first));
+            for (int from = 0; from < span.Length;)
+            {
+                int at = span[from..].IndexOfAnyExcept((byte)0);
+                if (at < 0)
+                {
+                    break;
+                }
+
+                at += from;
+                span[at] = 0;
+                list[count++] = first + at;
+                from = at + 1;
+            }
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        Interlocked.MemoryBarrier();
+        var nodes = _nodes;
+        int moved = 0;
+        for (int k = 0; k < count; k++)
+        {
+            int index = list[k];
+            var leaf = Load(index);
+            ref var node = ref nodes[_firstLeaf + index];
+            if (leaf.Key != node.Key || leaf.Index != node.Index)
+            {
+                node = leaf;
+                list[moved++] = _firstLeaf + index;
+            }
+        }
+
+        // The list stays in ascending order level after level (the parent map is monotonic), so siblings sit
+        // together and each parent is replayed once. All nodes of a list are on one level; the root ends it.
+        while (moved > 0 && list[0] != 0)
+        {
+            int next = 0;
+            int lastParent = -1;
+            for (int k = 0; k < moved; k++)
+            {
+                int parent = (list[k] >> 3) - 1;
+                if (parent == lastParent)
+                {
+                    continue;
+                }
+
+                lastParent = parent;
+                ref var winner = ref nodes[Winner(nodes, Fanout * (parent + 1))];
+                ref var current = ref nodes[parent];
                 if (winner.Key == current.Key && winner.Index == current.Index)
                 {
-                    // Every match above sees the same players as before.
-                    break;
+                    // Every match above this one sees the same players as before.
+                    continue;
                 }
 
                 current.Key = winner.Key;
                 Volatile.Write(ref current.Index, winner.Index);
+                list[next++] = parent;
             }
-        }
 
-        Release();
+            moved = next;
+        }
     }
 
     /// <summary>Destination <paramref name="index"/>'s leaf from its live values; also tracks the half-weight rule.</summary>
-    private TournamentNode Load(SchedulerDestination destination, int index)
+    private TournamentNode Load(int index)
     {
+        var destination = _destinations[index];
         int weight = _weights[index];
         int active = destination.ActiveConnections;
         int overhead = TPolicy.Overhead(active, destination.InactiveConnections);
