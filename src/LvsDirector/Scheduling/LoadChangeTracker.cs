@@ -33,8 +33,9 @@ internal abstract class LoadChangeTracker
 
     protected LoadChangeTracker(int count)
     {
-        DirtyDestinations = new byte[count];
-        DirtyGroups = new byte[(count + (1 << GroupShift) - 1) >> GroupShift];
+        // Whole 8-byte words, so readers can test eight marks at once.
+        DirtyDestinations = new byte[(count + 7) & ~7];
+        DirtyGroups = new byte[(((count + (1 << GroupShift) - 1) >> GroupShift) + 7) & ~7];
     }
 
     public bool IsCompromised => Volatile.Read(ref _compromised) != 0;

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace LvsDirector.Scheduling;
 
 /// <summary>
@@ -45,6 +48,7 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
     // Used only under the lock: the marked groups, then the nodes to replay at the current level.
     private readonly int[] _groupScratch;
     private readonly int[] _nodeScratch;
+    private readonly TournamentNode[] _oldScratch;
     private int _belowHalfCount;
     private int _lock;
 
@@ -65,6 +69,7 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
         _belowHalf = new bool[destinations.Length];
         _groupScratch = new int[DirtyGroups.Length];
         _nodeScratch = new int[destinations.Length];
+        _oldScratch = new TournamentNode[destinations.Length];
         _nodes = new TournamentNode[start + width];
         Array.Fill(_nodes, new TournamentNode { Key = LoadKey.None, Index = -1 });
 
@@ -108,32 +113,38 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
 
     private void ReplayIfMarked()
     {
-        if (DirtyGroups.AsSpan().IndexOfAnyExcept((byte)0) >= 0)
+        foreach (ulong word in MemoryMarshal.Cast<byte, ulong>(DirtyGroups.AsSpan()))
         {
-            Acquire();
-            Replay();
-            Release();
+            if (word != 0)
+            {
+                Acquire();
+                Replay();
+                Release();
+                return;
+            }
         }
     }
 
     /// <summary>Re-reads every marked destination and replays the matches above those whose key moved.</summary>
     private void Replay()
     {
-        var groups = DirtyGroups;
+        var groupWords = MemoryMarshal.Cast<byte, ulong>(DirtyGroups.AsSpan());
         var groupList = _groupScratch;
         int groupCount = 0;
-        for (int from = 0; from < groups.Length;)
+        for (int w = 0; w < groupWords.Length; w++)
         {
-            int at = groups.AsSpan(from).IndexOfAnyExcept((byte)0);
-            if (at < 0)
+            ulong word = groupWords[w];
+            if (word != 0)
             {
-                break;
+                // Only whole-byte marks are ever set, so clearing the word clears exactly the marks read here.
+                groupWords[w] = 0;
+                do
+                {
+                    groupList[groupCount++] = (w << 3) + (BitOperations.TrailingZeroCount(word) >> 3);
+                    word &= ~(0xFFUL << (BitOperations.TrailingZeroCount(word) & ~7));
+                }
+                while (word != 0);
             }
-
-            at += from;
-            groups[at] = 0;
-            groupList[groupCount++] = at;
-            from = at + 1;
         }
 
         if (groupCount == 0)
@@ -143,25 +154,26 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
 
         // Group marks cleared before the destination marks are read, these cleared before the counters are read.
         Interlocked.MemoryBarrier();
-        var marks = DirtyDestinations;
+        var markWords = MemoryMarshal.Cast<byte, ulong>(DirtyDestinations.AsSpan());
         var list = _nodeScratch;
         int count = 0;
         for (int g = 0; g < groupCount; g++)
         {
-            int first = groupList[g] << GroupShift;
-            var span = marks.AsSpan(first, Math.Min(1 << GroupShift, marks.Length - first));
-            for (int from = 0; from < span.Length;)
+            int firstWord = groupList[g] << (GroupShift - 3);
+            int endWord = Math.Min(firstWord + (1 << (GroupShift - 3)), markWords.Length);
+            for (int w = firstWord; w < endWord; w++)
             {
-                int at = span[from..].IndexOfAnyExcept((byte)0);
-                if (at < 0)
+                ulong word = markWords[w];
+                if (word != 0)
                 {
-                    break;
+                    markWords[w] = 0;
+                    do
+                    {
+                        list[count++] = (w << 3) + (BitOperations.TrailingZeroCount(word) >> 3);
+                        word &= ~(0xFFUL << (BitOperations.TrailingZeroCount(word) & ~7));
+                    }
+                    while (word != 0);
                 }
-
-                at += from;
-                span[at] = 0;
-                list[count++] = first + at;
-                from = at + 1;
             }
         }
 
@@ -172,6 +184,7 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
 
         Interlocked.MemoryBarrier();
         var nodes = _nodes;
+        var old = _oldScratch;
         int moved = 0;
         for (int k = 0; k < count; k++)
         {
@@ -180,36 +193,57 @@ internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
             ref var node = ref nodes[_firstLeaf + index];
             if (leaf.Key != node.Key || leaf.Index != node.Index)
             {
+                old[moved] = node;
                 node = leaf;
                 list[moved++] = _firstLeaf + index;
             }
         }
 
         // The list stays in ascending order level after level (the parent map is monotonic), so siblings sit
-        // together and each parent is replayed once. All nodes of a list are on one level; the root ends it.
+        // together and each parent is visited once. All nodes of a list are on one level; the root ends it. A
+        // parent whose winner did not change only needs the changed children that now beat it; a parent whose
+        // winner changed plays its whole match again.
         while (moved > 0 && list[0] != 0)
         {
             int next = 0;
-            int lastParent = -1;
-            for (int k = 0; k < moved; k++)
+            int k = 0;
+            while (k < moved)
             {
                 int parent = (list[k] >> 3) - 1;
-                if (parent == lastParent)
+                ref var current = ref nodes[parent];
+                var before = current;
+                var best = before;
+                bool replay = false;
+                for (; k < moved && (list[k] >> 3) - 1 == parent; k++)
                 {
-                    continue;
+                    if (old[k].Key == before.Key && old[k].Index == before.Index)
+                    {
+                        replay = true;
+                    }
+                    else
+                    {
+                        ref var child = ref nodes[list[k]];
+                        if (child.Key < best.Key || (child.Key == best.Key && child.Index < best.Index))
+                        {
+                            best = child;
+                        }
+                    }
                 }
 
-                lastParent = parent;
-                ref var winner = ref nodes[Winner(nodes, Fanout * (parent + 1))];
-                ref var current = ref nodes[parent];
-                if (winner.Key == current.Key && winner.Index == current.Index)
+                if (replay)
+                {
+                    best = nodes[Winner(nodes, Fanout * (parent + 1))];
+                }
+
+                if (best.Key == before.Key && best.Index == before.Index)
                 {
                     // Every match above this one sees the same players as before.
                     continue;
                 }
 
-                current.Key = winner.Key;
-                Volatile.Write(ref current.Index, winner.Index);
+                current.Key = best.Key;
+                Volatile.Write(ref current.Index, best.Index);
+                old[next] = before;
                 list[next++] = parent;
             }
 
