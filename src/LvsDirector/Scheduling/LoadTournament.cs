@@ -28,8 +28,8 @@ namespace LvsDirector.Scheduling;
 /// scan of the live counters would give when the decision reads the root. Decisions that find no mark read the
 /// root without the lock, as racily as IPVS reads its counters. Memory: 12 bytes a node (keys and winners in
 /// separate arrays, so a match reads one cache line of keys); levels are whole powers
-/// of eight and gaps are left between them, so a list takes about 2 to 17 nodes a destination (1.1 MB at 10,000
-/// destinations), plus two bytes and four bytes of marks and scratch a destination.
+/// of eight and gaps are left between them, so a list takes about 2 to 17 nodes a destination (450 KB at 10,000
+/// destinations), plus about 21 bytes a destination of marks and replay scratch.
 /// </para>
 /// </remarks>
 internal sealed class LoadTournament<TPolicy> : LoadChangeTracker
