@@ -11,4 +11,14 @@ public sealed record InterfaceConfiguration(string Name, string? Role = null, st
     /// order; empty when the file gives none, in which case the data path asks the kernel.
     /// </summary>
     public IReadOnlyList<InterfaceAddress> Addresses { get; init; } = [];
+
+    // Compared by content, so a reload that lists the same addresses is no change.
+    public bool Equals(InterfaceConfiguration? other) =>
+        other is not null
+        && string.Equals(Name, other.Name, StringComparison.Ordinal)
+        && string.Equals(Role, other.Role, StringComparison.Ordinal)
+        && string.Equals(Comment, other.Comment, StringComparison.Ordinal)
+        && Addresses.SequenceEqual(other.Addresses);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Role, Comment, Addresses.Count);
 }

@@ -32,6 +32,7 @@ internal sealed class FakeNameService : INameService
         "198.18.0.10" => "web.test",
         "198.18.1.1" => "rs1.test",
         "198.18.1.2" => "averyveryverylonghostname.example.org",
+        "2001:db8::1" => "web6.test",
         _ => null,
     };
 

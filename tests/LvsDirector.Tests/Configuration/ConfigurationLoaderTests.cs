@@ -224,7 +224,7 @@ public class ConfigurationLoaderTests
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: sctp, address: 198.18.0.1, port: 80}\n", 3, 16, "services[0].protocol", "tcp or udp")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0, port: 80}\n", 3, 30, "services[0].address", "not an IPv4 address")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.018.0.1, port: 80}\n", 3, 30, "services[0].address", "not an IPv4 address")]
-    [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: '2001:db8::10', port: 80}\n", 3, 30, "services[0].address", "IPv6")]
+    [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: '::1', port: 80}\n", 3, 30, "services[0].address", "not a global unicast IPv6 address")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 224.0.0.1, port: 80}\n", 3, 30, "services[0].address", "not a unicast")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 0}\n", 3, 48, "services[0].port", "port 0")]
     [InlineData("interfaces: [eth0]\nservices:\n  - {protocol: tcp, address: 198.18.0.1, port: 65536}\n", 3, 48, "services[0].port", "between 0 and 65535")]

@@ -58,7 +58,7 @@ public class DirectorControlHandlerTests
         Assert.Null(service.Key.Address);
         Assert.Equal(0, Assert.Single(service.Servers).Port);
 
-        Assert.Equal(ControlError.Ipv6NotSupported, Send(handler, new AddServiceRequest(new ControlServiceSpec(Mark1 with { Fwmark = 2, Ipv6 = true }, "rr"))).Error);
+        Assert.True(Send(handler, new AddServiceRequest(new ControlServiceSpec(Mark1 with { Fwmark = 2, Ipv6 = true }, "rr"))).Ok);
         Assert.True(Send(handler, new DeleteServiceRequest(Mark1)).Ok);
         Assert.Equal(ControlError.NoSuchService, Send(handler, new ListRequest(Mark1)).Error);
     }
