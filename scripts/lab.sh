@@ -21,7 +21,8 @@
 #   198.20.0.11..13/24 on br2 (default via the router). The director reaches them through its kernel route
 #   198.20.0.0/24 via 198.19.0.254. Each real server runs lvsagent setup --mode tun and lvsagent run (IPIP, and
 #   GUE on udp/6080); replies go real server -> router -> client. The client has TSO/GSO off so its packets have
-#   wire sizes (the PMTU test needs real 1500-byte DF packets, not aggregates).
+#   wire sizes (the PMTU test needs real 1500-byte DF packets, not aggregates); TunnelSuperFrameTests switches them
+#   back on for its upload (the client's TSO is what puts super-frames on the director: veth GRO does not merge here).
 #
 # IPv6 (every mode, beside IPv4; addresses with nodad and accept_dad=0 so nothing waits for DAD):
 #   br0 2001:db8::/64     client ::2 (and ::3), director eth0 ::1, VIP 2001:db8::100; one-arm/DR real servers ::11..13

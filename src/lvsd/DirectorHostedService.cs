@@ -50,6 +50,14 @@ internal sealed class DirectorHostedService : IHostedService
             }
         }
 
+        foreach (var configured in _configuration.Interfaces)
+        {
+            if (configured.Addresses.Count > 0)
+            {
+                _director.UseInterfaceAddresses(configured.Name, configured.Addresses.Select(a => (a.Address, a.PrefixLength)));
+            }
+        }
+
         _logger.DirectorStarting(_configuration.Interfaces.Count, _configuration.Services.Count);
         _director.Start();
         _started = true;

@@ -49,6 +49,10 @@ public sealed class DataPathCounters
     internal long FragmentationNeededSent;
     internal long IcmpRateLimited;
     internal long Fragmented;
+    internal long NeighborAdvertisementsSent;
+    internal long NeighborSolicitationsSent;
+    internal long UnsolicitedAdvertisementsSent;
+    internal long PacketTooBigSent;
 
     public long ReceivedFrames => Volatile.Read(ref Received);
 
@@ -100,5 +104,9 @@ public sealed class DataPathCounters
         new("icmp_frag_needed_sent", Volatile.Read(ref FragmentationNeededSent)),
         new("icmp_rate_limited", Volatile.Read(ref IcmpRateLimited)),
         new("fragmented_datagrams", Volatile.Read(ref Fragmented)),
+        new("nd_advertisements_sent", Volatile.Read(ref NeighborAdvertisementsSent)),
+        new("nd_solicitations_sent", Volatile.Read(ref NeighborSolicitationsSent)),
+        new("nd_unsolicited_advertisements_sent", Volatile.Read(ref UnsolicitedAdvertisementsSent)),
+        new("icmp6_packet_too_big_sent", Volatile.Read(ref PacketTooBigSent)),
     ];
 }

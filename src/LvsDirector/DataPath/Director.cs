@@ -1,8 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Sockets;
 using LvsDirector.Connections;
 using LvsDirector.Forwarding;
 using LvsDirector.Io;
 using LvsDirector.Neighbors;
+using LvsDirector.Packets;
 using LvsDirector.Services;
 using Microsoft.Extensions.Logging;
 
@@ -24,10 +27,14 @@ public sealed class Director : IDisposable
     private readonly TimeProvider _time;
     private readonly Func<string, ILink> _openLink;
     private readonly Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> _addressesOf;
+    private readonly Func<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>> _addresses6Of;
     private readonly List<ILink> _links = [];
+    private readonly Dictionary<string, (uint Address, int PrefixLength)[]> _configured4 = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (UInt128 Address, int PrefixLength)[]> _configured6 = new(StringComparer.Ordinal);
 
     // The kernel's gateway routes per interface (next hops to routed real servers); none over in-memory links.
     private Func<string, Route[]> _routesOf = _ => [];
+    private Func<string, Route6[]> _routes6Of = _ => [];
     private Thread? _thread;
     private volatile bool _stopping;
     private long _lastLoopMs;
@@ -35,9 +42,10 @@ public sealed class Director : IDisposable
     private ConnectionTimeouts _timeouts;
 
     public Director(DirectorSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider)
-        : this(settings, loggerFactory, timeProvider, OpenPacketLink, AfPacketLink.GetIpv4Addresses)
+        : this(settings, loggerFactory, timeProvider, OpenPacketLink, AfPacketLink.GetIpv4Addresses, AfPacketLink.GetIpv6Addresses)
     {
         _routesOf = name => KernelRoutes.ForInterface(name);
+        _routes6Of = name => KernelRoutes.ForInterface6(name);
     }
 
     /// <summary>Lets tests run the whole director over in-memory links.</summary>
@@ -46,7 +54,8 @@ public sealed class Director : IDisposable
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
         Func<string, ILink> openLink,
-        Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> addressesOf)
+        Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> addressesOf,
+        Func<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>>? addresses6Of = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -61,6 +70,7 @@ public sealed class Director : IDisposable
         _time = timeProvider;
         _openLink = openLink;
         _addressesOf = addressesOf;
+        _addresses6Of = addresses6Of ?? (_ => []);
         Services = new ServiceTable(loggerFactory.CreateLogger<ServiceTable>());
         Counters = new DataPathCounters();
         _timeouts = settings.Timeouts;
@@ -107,7 +117,11 @@ public sealed class Director : IDisposable
                 Udp = udp == 0 ? current.Udp : TimeSpan.FromSeconds(udp),
             };
             Volatile.Write(ref _timeouts, updated);
-            _worker?.Post(w => w.Connections.SetTimeouts(updated));
+            _worker?.Post(w =>
+            {
+                w.Connections.SetTimeouts(updated);
+                w.Connections6.SetTimeouts(updated);
+            });
         }
 
         error = null;
@@ -149,6 +163,18 @@ public sealed class Director : IDisposable
             }
         }
 
+        var table6 = worker.Connections6;
+        var page6 = new ConnectionEntry<UInt128>[1024];
+        position = 0;
+        while (position < table6.Capacity)
+        {
+            var n = table6.CopyTo(page6, ref position);
+            for (var i = 0; i < n; i++)
+            {
+                result.Add(ConnectionSnapshot.From(in page6[i], worker.NowMs));
+            }
+        }
+
         return result;
     }
 
@@ -158,6 +184,45 @@ public sealed class Director : IDisposable
     /// </summary>
     public bool IsWorkerAlive =>
         _thread is { IsAlive: true } && NowMs() - Volatile.Read(ref _lastLoopMs) < WorkerStallMs;
+
+    /// <summary>
+    /// The director's own addresses on <paramref name="interfaceName"/> (from the configuration), used instead of
+    /// the kernel's for each family they contain: ARP and Neighbor Solicitation sources, the tunnel's outer source,
+    /// on-link prefixes. Call before <see cref="Start"/>.
+    /// </summary>
+    public void UseInterfaceAddresses(string interfaceName, IEnumerable<(IPAddress Address, int PrefixLength)> addresses)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        ArgumentNullException.ThrowIfNull(addresses);
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("Interface addresses are fixed once the director runs.");
+        }
+
+        var v4 = new List<(uint, int)>();
+        var v6 = new List<(UInt128, int)>();
+        foreach (var (address, prefixLength) in addresses)
+        {
+            if (address.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                v6.Add((Ipv6Address.FromIPAddress(address), prefixLength));
+            }
+            else
+            {
+                v4.Add((Ipv4Address.FromIPAddress(address), prefixLength));
+            }
+        }
+
+        if (v4.Count > 0)
+        {
+            _configured4[interfaceName] = [.. v4];
+        }
+
+        if (v6.Count > 0)
+        {
+            _configured6[interfaceName] = [.. v6];
+        }
+    }
 
     /// <summary>Opens the links, announces VIPs and starts the packet worker.</summary>
     public void Start()
@@ -178,16 +243,20 @@ public sealed class Director : IDisposable
 
             var link = _openLink(name);
             _links.Add(link);
-            var addresses = _addressesOf(name);
-            contexts[i] = new LinkContext(i, link, addresses, new NeighborTable(reachableMs: (long)_settings.NeighborTimeout.TotalMilliseconds))
+            IReadOnlyList<(uint Address, int PrefixLength)> addresses = _configured4.TryGetValue(name, out var configured4) ? configured4 : _addressesOf(name);
+            IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6 = _configured6.TryGetValue(name, out var configured6) ? configured6 : _addresses6Of(name);
+            var reachableMs = (long)_settings.NeighborTimeout.TotalMilliseconds;
+            contexts[i] = new LinkContext(i, link, addresses, addresses6, new NeighborTable(reachableMs: reachableMs), new Ipv6NeighborTable(reachableMs: reachableMs))
             {
                 Routes = _routesOf(name),
+                Routes6 = _routes6Of(name),
             };
             DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count);
         }
 
         var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount);
-        _worker = new PacketWorker(contexts, Services, table, Counters, _settings.Options);
+        var table6 = new Ipv6ConnectionTable(_settings.Ipv6ConnectionTableSize ?? Math.Max(1024, _settings.ConnectionTableSize / 4), Timeouts, Environment.TickCount ^ 0x5EED);
+        _worker = new PacketWorker(contexts, Services, table, Counters, _settings.Options, table6);
         _thread = new Thread(Run) { IsBackground = true, Name = "lvsd-worker-0", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
         DirectorLog.Started(_logger, _settings.Interfaces.Count, _settings.ConnectionTableSize);

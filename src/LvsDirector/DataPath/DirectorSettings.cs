@@ -11,6 +11,9 @@ public sealed record DirectorSettings
     /// <summary>Connection entries preallocated per worker (persistence templates included).</summary>
     public int ConnectionTableSize { get; init; } = 1 << 20;
 
+    /// <summary>IPv6 connection entries preallocated per worker; null means a quarter of <see cref="ConnectionTableSize"/> (at least 1024).</summary>
+    public int? Ipv6ConnectionTableSize { get; init; }
+
     /// <summary>How long a resolved neighbour (ARP) entry stays valid.</summary>
     public TimeSpan NeighborTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

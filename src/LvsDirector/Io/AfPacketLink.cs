@@ -125,6 +125,10 @@ public sealed unsafe class AfPacketLink : ILink
     public static IReadOnlyList<(uint Address, int PrefixLength)> GetIpv4Addresses(string interfaceName) =>
         InterfaceQueries.GetIpv4Addresses(interfaceName);
 
+    /// <summary>IPv6 addresses of an interface, link-local included, as (address, first wire byte most significant; prefix length).</summary>
+    public static IReadOnlyList<(UInt128 Address, int PrefixLength)> GetIpv6Addresses(string interfaceName) =>
+        InterfaceQueries.GetIpv6Addresses(interfaceName);
+
     /// <summary>Opens and binds a packet socket on <paramref name="interfaceName"/> in the calling thread's network namespace.</summary>
     public static AfPacketLink Open(string interfaceName, AfPacketOptions options)
     {
@@ -203,6 +207,15 @@ public sealed unsafe class AfPacketLink : ILink
                 if (Libc.SetSockOpt(socket, SolPacket, PacketAddMembership, &membership, (uint)sizeof(PacketMreq)) != 0)
                 {
                     throw Errno.LastException("setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)", interfaceName);
+                }
+            }
+
+            if (options.AllMulticast)
+            {
+                var membership = new PacketMreq { InterfaceIndex = interfaceIndex, Type = PacketMrAllMulti };
+                if (Libc.SetSockOpt(socket, SolPacket, PacketAddMembership, &membership, (uint)sizeof(PacketMreq)) != 0)
+                {
+                    throw Errno.LastException("setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_ALLMULTI)", interfaceName);
                 }
             }
 

@@ -30,6 +30,12 @@ public sealed record AfPacketOptions
     /// <summary>Put the interface into promiscuous mode for the lifetime of the socket (needed for DR/TUN on a real NIC).</summary>
     public bool Promiscuous { get; init; }
 
+    /// <summary>
+    /// Receive every multicast frame for the lifetime of the socket (PACKET_MR_ALLMULTI): Neighbor Solicitations for
+    /// an IPv6 VIP go to its solicited-node group, which a NIC's multicast filter would otherwise drop.
+    /// </summary>
+    public bool AllMulticast { get; init; } = true;
+
     /// <summary>When set, joins PACKET_FANOUT group with this id in hash mode, so several links on one interface split flows.</summary>
     public ushort? FanoutGroupId { get; init; }
 

@@ -80,4 +80,40 @@ internal static unsafe class InterfaceQueries
             Libc.FreeIfAddrs(list);
         }
     }
+
+    /// <summary>IPv6 addresses of an interface (link-local ones included) as (address, prefix length).</summary>
+    internal static IReadOnlyList<(UInt128 Address, int PrefixLength)> GetIpv6Addresses(string interfaceName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        IfAddrs* list;
+        if (Libc.GetIfAddrs(&list) != 0)
+        {
+            throw Errno.LastException("getifaddrs", interfaceName);
+        }
+
+        try
+        {
+            var result = new List<(UInt128, int)>();
+            for (var node = list; node != null; node = node->Next)
+            {
+                if (node->Address == null || node->Name == null
+                    || *(ushort*)node->Address != LinuxConstants.AfInet6
+                    || Marshal.PtrToStringUTF8((nint)node->Name) != interfaceName)
+                {
+                    continue;
+                }
+
+                // sockaddr_in6: family (2), port (2), flow info (4), then the 16 address bytes.
+                var address = Ipv6Address.Read(new ReadOnlySpan<byte>(node->Address + 8, 16));
+                var mask = node->Netmask == null ? UInt128.Zero : Ipv6Address.Read(new ReadOnlySpan<byte>(node->Netmask + 8, 16));
+                result.Add((address, (int)UInt128.PopCount(mask)));
+            }
+
+            return result;
+        }
+        finally
+        {
+            Libc.FreeIfAddrs(list);
+        }
+    }
 }

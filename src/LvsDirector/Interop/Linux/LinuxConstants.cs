@@ -4,6 +4,7 @@ namespace LvsDirector.Interop.Linux;
 internal static class LinuxConstants
 {
     internal const int AfInet = 2;
+    internal const int AfInet6 = 10;
     internal const int AfPacket = 17;
     internal const int SockRaw = 3;
     internal const int SockCloexec = 0x80000;
@@ -21,6 +22,7 @@ internal static class LinuxConstants
 
     internal const int TpacketV3 = 2;
     internal const int PacketMrPromisc = 1;
+    internal const int PacketMrAllMulti = 2;
     internal const int PacketFanoutHash = 0;
 
     /// <summary>sll_pkttype of frames the host itself transmitted on the device.</summary>

@@ -1,0 +1,54 @@
+using LvsDirector.Packets;
+
+namespace LvsDirector.DataPath;
+
+public sealed partial class PacketWorker
+{
+    private void HandleArp(LinkContext link, Span<byte> frame, int l3Offset)
+    {
+        if (!Arp.TryRead(frame, l3Offset, out var arp))
+        {
+            _counters.Malformed++;
+            return;
+        }
+
+        // Only refresh neighbours we already track, so ARP chatter cannot fill the cache.
+        if (arp.SenderAddress != 0 && link.Neighbors.Learn(arp.SenderAddress, arp.SenderMac, _nowMs, create: false))
+        {
+            SendHeld(link, arp.SenderAddress);
+        }
+
+        if (arp.Operation == 1 && link.AnnouncedVips.Contains(arp.TargetAddress) && arp.SenderAddress != arp.TargetAddress)
+        {
+            var length = Arp.WriteReply(_scratch, link.Mac, arp.TargetAddress, arp.SenderMac, arp.SenderAddress);
+            if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+            {
+                _counters.ArpRepliesSent++;
+            }
+        }
+    }
+
+    private void SendHeld(LinkContext link, uint address)
+    {
+        if (!link.Neighbors.TryTakeHeld(address, out var held, out var mac))
+        {
+            return;
+        }
+
+        var parsed = FrameParser.Parse(held, out var info);
+        if (parsed == ParseResult.Ok)
+        {
+            Transmit(link, held, ref info, mac);
+        }
+        else if (parsed is ParseResult.UnsupportedProtocol or ParseResult.Fragment && held.Length <= EthernetHeader.Length + link.Link.Mtu + 4)
+        {
+            // A tunnel packet or fragment built by ForwardTunnel/SendFragments: already fits, only the MACs are missing.
+            EthernetHeader.SetDestination(held, mac);
+            EthernetHeader.SetSource(held, link.Mac);
+            if (link.Link.TrySend(held))
+            {
+                _counters.Forwarded++;
+            }
+        }
+    }
+}

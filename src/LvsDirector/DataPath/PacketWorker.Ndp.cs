@@ -1,0 +1,123 @@
+using LvsDirector.Packets;
+
+namespace LvsDirector.DataPath;
+
+/// <summary>
+/// IPv6 Neighbor Discovery, the counterpart of the ARP handling: advertisements for v6 VIPs (and only those, the kernel
+/// answers for its own addresses), unsolicited advertisements when a VIP appears, and our own solicitations to resolve
+/// real servers and next hops, with frames held while they resolve.
+/// </summary>
+public sealed partial class PacketWorker
+{
+    private void HandleNeighborDiscovery(LinkContext link, Span<byte> frame, ref FrameInfo info)
+    {
+        if (info.IcmpType == NeighborDiscovery.NeighborAdvertisementType)
+        {
+            if (!NeighborDiscovery.TryReadAdvertisement(frame, in info, out var advertisement))
+            {
+                _counters.Malformed++;
+                return;
+            }
+
+            // Only neighbours we asked about are learned, so advertisement chatter cannot fill the cache.
+            var mac = advertisement.HasTargetLinkLayerAddress ? advertisement.TargetLinkLayerAddress : advertisement.EthernetSource;
+            if (link.Neighbors6.Learn(advertisement.TargetAddress, mac, _nowMs, create: false))
+            {
+                SendHeld6(link, advertisement.TargetAddress);
+            }
+
+            return;
+        }
+
+        if (!NeighborDiscovery.TryReadSolicitation(frame, in info, out var solicitation))
+        {
+            _counters.Malformed++;
+            return;
+        }
+
+        if (solicitation.HasSourceLinkLayerAddress
+            && link.Neighbors6.Learn(solicitation.SourceAddress, solicitation.SourceLinkLayerAddress, _nowMs, create: false))
+        {
+            SendHeld6(link, solicitation.SourceAddress);
+        }
+
+        if (!link.AnnouncedVips6.Contains(solicitation.TargetAddress))
+        {
+            _counters.NotForUs++;
+            return;
+        }
+
+        var length = NeighborDiscovery.WriteSolicitedAdvertisement(_scratch, in solicitation, link.Mac);
+        if (length > 0 && link.Link.TrySend(_scratch.AsSpan(0, length)))
+        {
+            _counters.NeighborAdvertisementsSent++;
+        }
+    }
+
+    private void SendHeld6(LinkContext link, UInt128 address)
+    {
+        if (!link.Neighbors6.TryTakeHeld(address, out var held, out var mac))
+        {
+            return;
+        }
+
+        var parsed = FrameParser.Parse(held, out var info);
+        if (parsed == ParseResult.Ok)
+        {
+            Transmit(link, held, ref info, mac);
+        }
+        else if (parsed is ParseResult.UnsupportedProtocol or ParseResult.Fragment && held.Length <= EthernetHeader.Length + link.Link.Mtu + 4)
+        {
+            // A 6in6 packet built by ForwardTunnel6 or a fragment: already fits, only the MACs are missing.
+            EthernetHeader.SetDestination(held, mac);
+            EthernetHeader.SetSource(held, link.Mac);
+            if (link.Link.TrySend(held))
+            {
+                _counters.Forwarded++;
+            }
+        }
+    }
+
+    // Heartbeat: solicit what the neighbour cache wants resolved (or re-confirmed), from the link's own address.
+    private void SolicitNeighbors(LinkContext link)
+    {
+        var n = link.Neighbors6.CollectProbes(_nowMs, _probeTargets6);
+        for (var i = 0; i < n; i++)
+        {
+            var target = _probeTargets6[i];
+            var source = Ipv6Address.IsLinkLocal(target) ? link.LinkLocalAddress6 : link.PrimaryAddress6;
+            var length = NeighborDiscovery.WriteSolicitation(_scratch, link.Mac, source, target);
+            if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+            {
+                _counters.NeighborSolicitationsSent++;
+            }
+        }
+    }
+
+    private void AnnounceVips6()
+    {
+        // One unsolicited advertisement per heartbeat per VIP, a few times (RFC 4861 7.2.6 allows up to three).
+        for (var i = _announcements6.Count - 1; i >= 0; i--)
+        {
+            var (vip, l, remaining) = _announcements6[i];
+            var link = _links[l];
+            if (link.AnnouncedVips6.Contains(vip))
+            {
+                var length = NeighborDiscovery.WriteUnsolicitedAdvertisement(_scratch, link.Mac, vip);
+                if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+                {
+                    _counters.UnsolicitedAdvertisementsSent++;
+                }
+            }
+
+            if (remaining <= 1)
+            {
+                _announcements6.RemoveAt(i);
+            }
+            else
+            {
+                _announcements6[i] = (vip, l, remaining - 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using LvsDirector.Packets;
+using LvsDirector.Services;
+
+namespace LvsDirector.DataPath;
+
+public sealed partial class PacketWorker
+{
+    private void Heartbeat()
+    {
+        _connections.ExpireDue(_nowMs, ExpireScanPerHeartbeat);
+        _connections6.ExpireDue(_nowMs, ExpireScanPerHeartbeat);
+        _counters.FragmentNoFirst += _fragments.ExpireHeld(_nowMs);
+        _counters.FragmentNoFirst += _fragments6.ExpireHeld(_nowMs);
+        var snapshot = _services.Current;
+        if (snapshot.Version != _seenVersion)
+        {
+            _seenVersion = snapshot.Version;
+            OnServicesChanged(snapshot);
+        }
+
+        AnnounceVips();
+        AnnounceVips6();
+        foreach (var link in _links)
+        {
+            var n = link.Neighbors.CollectProbes(_nowMs, _probeTargets);
+            for (var i = 0; i < n; i++)
+            {
+                var length = Arp.WriteRequest(_scratch, link.Mac, link.PrimaryAddress, _probeTargets[i]);
+                if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+                {
+                    _counters.ArpRequestsSent++;
+                }
+            }
+
+            SolicitNeighbors(link);
+            link.Link.Flush();
+        }
+    }
+
+    // Runs only when the configuration changed, so allocating here is fine.
+    private void OnServicesChanged(ServiceTableSnapshot snapshot)
+    {
+        var announced = new HashSet<uint>[_links.Length];
+        var announced6 = new HashSet<UInt128>[_links.Length];
+        for (var i = 0; i < _links.Length; i++)
+        {
+            announced[i] = [];
+            announced6[i] = [];
+        }
+
+        foreach (var service in snapshot.Services)
+        {
+            foreach (var address in snapshot.AddressesOf(service))
+            {
+                announced[AnnouncingLink(service, address)].Add(address);
+            }
+
+            foreach (var address in snapshot.AddressesOf6(service))
+            {
+                announced6[AnnouncingLink6(service, address)].Add(address);
+            }
+
+            foreach (var server in service.Servers)
+            {
+                if (server.IsIpv6)
+                {
+                    var l6 = LinkFor6(server.Address6);
+                    if (l6 >= 0)
+                    {
+                        _links[l6].Neighbors6.Want(NextHop6(_links[l6], server.Address6));
+                    }
+
+                    continue;
+                }
+
+                var l = LinkFor(server.Address);
+                if (l >= 0)
+                {
+                    _links[l].Neighbors.Want(NextHop(_links[l], server.Address));
+                }
+            }
+        }
+
+        for (var i = 0; i < _links.Length; i++)
+        {
+            foreach (var vip in announced[i])
+            {
+                if (!_links[i].AnnouncedVips.Contains(vip))
+                {
+                    _announcements.Add((vip, i, GratuitousRepeats));
+                }
+            }
+
+            _links[i].AnnouncedVips = announced[i];
+            foreach (var vip in announced6[i])
+            {
+                if (!_links[i].AnnouncedVips6.Contains(vip))
+                {
+                    _announcements6.Add((vip, i, GratuitousRepeats));
+                }
+            }
+
+            _links[i].AnnouncedVips6 = announced6[i];
+        }
+    }
+
+    private int AnnouncingLink(VirtualService service, uint address)
+    {
+        if (service.Interface is { } name)
+        {
+            for (var i = 0; i < _links.Length; i++)
+            {
+                if (string.Equals(_links[i].Name, name, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+        }
+
+        for (var i = 0; i < _links.Length; i++)
+        {
+            if (_links[i].IsOnLink(address))
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    private int AnnouncingLink6(VirtualService service, UInt128 address)
+    {
+        if (service.Interface is { } name)
+        {
+            for (var i = 0; i < _links.Length; i++)
+            {
+                if (string.Equals(_links[i].Name, name, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+        }
+
+        for (var i = 0; i < _links.Length; i++)
+        {
+            if (_links[i].IsOnLink6(address))
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    private void AnnounceVips()
+    {
+        // One gratuitous ARP per heartbeat per VIP, a few times, as keepalived repeats its GARPs.
+        for (var i = _announcements.Count - 1; i >= 0; i--)
+        {
+            var (vip, l, remaining) = _announcements[i];
+            var link = _links[l];
+            if (link.AnnouncedVips.Contains(vip))
+            {
+                var length = Arp.WriteGratuitous(_scratch, link.Mac, vip);
+                if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+                {
+                    _counters.GratuitousArpsSent++;
+                }
+            }
+
+            if (remaining <= 1)
+            {
+                _announcements.RemoveAt(i);
+            }
+            else
+            {
+                _announcements[i] = (vip, l, remaining - 1);
+            }
+        }
+    }
+}
