@@ -178,7 +178,7 @@ EOF
 
 # An IPv6 address without duplicate address detection: usable at once, nothing in the lab waits for DAD.
 addr6() {
-    ip -n "$PREFIX-$1" -6 addr add "$2" dev "$3" nodad
+    ip -n "$PREFIX-$1" -6 addr add "$2" dev "$3" nodad "${@:4}"
 }
 
 lvsagent_bin() {
@@ -227,7 +227,9 @@ lab_up() {
     ip -n "$PREFIX-client" addr add 198.18.0.3/24 dev eth0
     ip -n "$PREFIX-dir" addr add 198.18.0.1/24 dev eth0
     addr6 client 2001:db8::2/64 eth0
-    addr6 client 2001:db8::3/64 eth0
+    # Deprecated (preferred_lft 0) so the kernel picks ::2 as the source, as 198.18.0.2 is for IPv4; ::3 is there
+    # for tests that bind to a second client address.
+    addr6 client 2001:db8::3/64 eth0 preferred_lft 0
     addr6 dir 2001:db8::1/64 eth0
 
     # The director is a wire for VIP traffic: lvsd forwards in user space, the kernel must not.
