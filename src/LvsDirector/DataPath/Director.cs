@@ -244,14 +244,27 @@ public sealed class Director : IDisposable
             var link = _openLink(name);
             _links.Add(link);
             IReadOnlyList<(uint Address, int PrefixLength)> addresses = _configured4.TryGetValue(name, out var configured4) ? configured4 : _addressesOf(name);
-            IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6 = _configured6.TryGetValue(name, out var configured6) ? configured6 : _addresses6Of(name);
+            IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6 = _addresses6Of(name);
+            if (_configured6.TryGetValue(name, out var configured6))
+            {
+                // The kernel's fe80:: address stays unless the configuration names one: it is what the neighbours know.
+                addresses6 = configured6.Any(a => Ipv6Address.IsLinkLocal(a.Address))
+                    ? configured6
+                    : [.. configured6, .. addresses6.Where(a => Ipv6Address.IsLinkLocal(a.Address))];
+            }
+
             var reachableMs = (long)_settings.NeighborTimeout.TotalMilliseconds;
             contexts[i] = new LinkContext(i, link, addresses, addresses6, new NeighborTable(reachableMs: reachableMs), new Ipv6NeighborTable(reachableMs: reachableMs))
             {
                 Routes = _routesOf(name),
                 Routes6 = _routes6Of(name),
             };
-            DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count);
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                var ipv6 = Ipv6Address.Format(contexts[i].PrimaryAddress6);
+                var linkLocal = Ipv6Address.Format(contexts[i].LinkLocalAddress6);
+                DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count, ipv6, linkLocal);
+            }
         }
 
         var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount);

@@ -5,8 +5,9 @@ namespace LvsDirector.DataPath;
 /// <summary>Data path lifecycle log lines; event ids 2000-2099.</summary>
 internal static partial class DirectorLog
 {
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Link {Interface} opened: mac {Mac}, mtu {Mtu}, {AddressCount} IPv4 address(es)")]
-    public static partial void LinkOpened(ILogger logger, string @interface, LvsDirector.Packets.MacAddress mac, int mtu, int addressCount);
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Link {Interface} opened: mac {Mac}, mtu {Mtu}, {AddressCount} IPv4 address(es), IPv6 {Ipv6Address} (link-local {LinkLocal})")]
+    public static partial void LinkOpened(
+        ILogger logger, string @interface, LvsDirector.Packets.MacAddress mac, int mtu, int addressCount, string ipv6Address, string linkLocal);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Director started on {LinkCount} link(s), connection table size {TableSize}")]
     public static partial void Started(ILogger logger, int linkCount, int tableSize);

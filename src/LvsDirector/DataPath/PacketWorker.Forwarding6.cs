@@ -1,4 +1,3 @@
-using LvsDirector.Forwarding;
 using LvsDirector.Io;
 using LvsDirector.Packets;
 using LvsDirector.Services;
@@ -48,6 +47,9 @@ public sealed partial class PacketWorker
         }
 
         Ipv6NatRewriter.RewriteDestination(frame, info, entry.RealAddress, entry.RealPort);
+
+        // TcpSegmenter takes the IPv6 pseudo-header addresses from info, so a super-frame's segments need the new one.
+        info.DestinationAddress6 = entry.RealAddress;
         SendOrHold6(outLink, nextHop, frame[..length], ref info);
     }
 
@@ -78,11 +80,11 @@ public sealed partial class PacketWorker
             return;
         }
 
-        var tunnelMtu = outLink.Link.Mtu - Ipv6Tunnel.Overhead;
+        var tunnelMtu = outLink.Link.Mtu - Ipv6Encapsulation.Overhead;
         int length;
         if (info.IpTotalLength <= tunnelMtu)
         {
-            length = Ipv6Tunnel.Encapsulate(frame, in info, _tunnelScratch, source, server.Address6);
+            length = Ipv6Encapsulation.Encapsulate(frame, in info, _tunnelScratch, source, server.Address6);
             if (length > 0)
             {
                 _counters.Tunnelled++;
@@ -117,7 +119,7 @@ public sealed partial class PacketWorker
             var segment = _scratch.AsSpan(offset, _segmentLengths[i]);
             offset += _segmentLengths[i];
             segmentInfo.IpTotalLength = segment.Length - info.L3Offset;
-            length = Ipv6Tunnel.Encapsulate(segment, in segmentInfo, _tunnelScratch, source, server.Address6);
+            length = Ipv6Encapsulation.Encapsulate(segment, in segmentInfo, _tunnelScratch, source, server.Address6);
             if (length > 0)
             {
                 _counters.Tunnelled++;
@@ -201,6 +203,7 @@ public sealed partial class PacketWorker
         ref readonly var entry = ref _connections6[index];
         CompleteChecksumIfPartial(frame, flags, ref info);
         Ipv6NatRewriter.RewriteSource(frame, info, entry.VirtualAddress, entry.VirtualPort);
+        info.SourceAddress6 = entry.VirtualAddress;
         Transmit(_links[_clientLink6[index]], frame[..length], ref info, new MacAddress(_clientMac6[index]));
     }
 }

@@ -11,13 +11,15 @@ namespace LvsDirector.DataPath;
 
 /// <summary>
 /// The per-worker loop body: classify each frame, find or create its connection, schedule, rewrite and
-/// transmit. Owns its connection table and ARP caches, so nothing here takes a lock per packet.
+/// transmit. Owns its connection tables and neighbour caches, so nothing here takes a lock per packet.
 /// </summary>
 /// <remarks>
 /// Scheduling follows IPVS's ip_vs_schedule and ip_vs_sched_persist: a persistent service first looks for the client
 /// network's template and reuses its real server, otherwise schedules and creates one; a one-packet (--ops) UDP
 /// service schedules every datagram and keeps only a short reply entry. The control plane reaches the worker's
 /// private state only through <see cref="Post"/>: actions run on the worker thread between batches.
+/// IPv6 goes the same way in the *6 partial files (own connection table, Neighbor Discovery instead of ARP, Packet Too
+/// Big instead of fragmentation); the IPv4 path only pays one branch on <see cref="FrameInfo.IsIpv6"/>.
 /// </remarks>
 public sealed partial class PacketWorker : IFrameSink
 {
@@ -102,6 +104,9 @@ public sealed partial class PacketWorker : IFrameSink
 
     /// <summary>The fragment cache and hold slots of this worker (for tests and diagnostics; worker thread only).</summary>
     internal FragmentTracker Fragments => _fragments;
+
+    /// <summary>The links as this worker sees them (addresses, neighbour caches), for tests and diagnostics.</summary>
+    internal IReadOnlyList<LinkContext> Links => _links;
 
     /// <summary>The IPv6 fragment cache of this worker (worker thread only).</summary>
     internal Ipv6FragmentTracker Fragments6 => _fragments6;

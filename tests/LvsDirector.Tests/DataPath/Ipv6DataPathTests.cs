@@ -453,4 +453,126 @@ public class Ipv6DataPathTests
         Assert.Equal(3, servers.Count);
         Assert.Equal(3, bed.Counters.OnePacketScheduled);
     }
+
+    [Fact]
+    public void A_super_frame_is_cut_to_the_mtu_for_nat_and_before_6in6_encapsulation()
+    {
+        foreach (var method in new[] { ForwardingMethod.Masquerade, ForwardingMethod.Tunnel })
+        {
+            var bed = new NatTestBed6(method, serverMtu: 1400);
+            bed.ResolveServers();
+            bed.FromClient(NatTestBed6.Client().Tcp(40000, 80, TcpFlags.Syn, []));
+            Sent6(bed.ServerLink);
+            var payload = new byte[6000];
+            new Random(5).NextBytes(payload);
+            bed.FromClient(NatTestBed6.Client().Tcp(40000, 80, TcpFlags.Ack | TcpFlags.Psh, payload, sequence: 1001));
+
+            var sent = Sent6(bed.ServerLink);
+            var innerMtu = method == ForwardingMethod.Tunnel ? 1360 : 1400;
+            Assert.Equal((6000 + innerMtu - 61) / (innerMtu - 60), sent.Count);
+            var received = new List<byte>();
+            foreach (var frame in sent)
+            {
+                Assert.True(frame.Length - 14 <= 1400);
+                var innerFrame = frame;
+                if (method == ForwardingMethod.Tunnel)
+                {
+                    Assert.Equal(IpProtocol.Ipv6Encap, Ipv6Header.NextHeader(frame.AsSpan(14)));
+                    innerFrame = [.. frame.AsSpan(0, 14), .. frame.AsSpan(54)];
+                }
+
+                Assert.Equal(ParseResult.Ok, FrameParser.Parse(innerFrame, out var info));
+                Assert.True(TransportChecksum.Verify(innerFrame, info));
+                Assert.True(info.IpTotalLength <= innerMtu);
+                received.AddRange(innerFrame.AsSpan(info.PayloadOffset, info.PayloadLength).ToArray());
+            }
+
+            Assert.Equal(payload, received.ToArray());
+            Assert.Equal(1, bed.Counters.Segmented);
+            Assert.Equal(0, bed.Counters.PacketTooBigSent);
+        }
+    }
+
+    [Fact]
+    public void A_real_server_off_link_is_reached_through_the_routes_gateway()
+    {
+        var gateway = Ipv6Address.Parse("fe80::fe");
+        var gatewayMac = new MacAddress(0x02_00_00_00_FE_FE);
+        var bed = new NatTestBed6(defaultService: false, serverRoutes: [new LvsDirector.Forwarding.Route6(Ipv6Address.Parse("2001:db8:3::"), 64, gateway)]);
+        var far = Ipv6Address.Parse("2001:db8:3::11");
+        Assert.Equal(ServiceTableError.None, bed.Services.AddService(new VirtualServiceSpec(NatTestBed6.Key, "rr")));
+        Assert.Equal(ServiceTableError.None, bed.Services.AddRealServer(NatTestBed6.Key, new RealServerSpec(Ipv6Address.ToIPAddress(far), 8080, 1, ForwardingMethod.Masquerade)));
+        bed.Heartbeat(0);
+
+        // The gateway is solicited (from the link-local address, as its address is link-local), not the server.
+        var (info, target, _) = ReadNd(Assert.Single(Sent6(bed.ServerLink)));
+        Assert.Equal(gateway, target);
+        Assert.True(Ipv6Address.IsLinkLocal(info.SourceAddress6));
+        bed.FromServer(NatTestBed6.Advertisement(gatewayMac, gateway, NatTestBed6.ServerLinkMac, info.SourceAddress6));
+
+        bed.FromClient(NatTestBed6.Client().Tcp(40000, 80, TcpFlags.Syn, []));
+        var sent = Assert.Single(Sent6(bed.ServerLink));
+        Assert.Equal(gatewayMac, EthernetHeader.Destination(sent));
+        Assert.Equal(ParseResult.Ok, FrameParser.Parse(sent, out var forwarded));
+        Assert.Equal(far, forwarded.DestinationAddress6);
+    }
+
+    [Fact]
+    public void V6_connections_count_on_their_server_and_appear_in_the_connection_listing()
+    {
+        var bed = new NatTestBed6();
+        bed.ResolveServers();
+        var (_, _, server) = bed.Forward(NatTestBed6.Client().Tcp(40000, 80, TcpFlags.Syn, []));
+        var real = bed.Services.Current.Services.Single().Servers.Single(s => s.Address6 == NatTestBed6.ServerAddresses[server]);
+        Assert.Equal(1, real.ActiveConnections + real.InactiveConnections);
+
+        var listed = Assert.Single(Director.Copy(bed.Worker));
+        Assert.True(listed.IsIpv6);
+        Assert.Equal("2001:db8:1::2", listed.ClientAddressText);
+        Assert.Equal("2001:db8:1::100", listed.VirtualAddressText);
+        Assert.Equal(Ipv6Address.Format(NatTestBed6.ServerAddresses[server]), listed.RealAddressText);
+        Assert.Equal(8080, listed.RealPort);
+    }
+
+    [Fact]
+    public void A_6in6_packet_built_while_its_server_resolves_leaves_once_advertised()
+    {
+        var bed = new NatTestBed6(ForwardingMethod.Tunnel);
+        bed.Heartbeat(0);
+        Sent6(bed.ServerLink);
+        var frame = NatTestBed6.Client().Tcp(40000, 80, TcpFlags.Syn, []);
+        bed.FromClient(frame);
+        Assert.Empty(Sent6(bed.ServerLink));
+        Assert.Equal(1, bed.Counters.NeighborHeld);
+
+        var entry = bed.Connections[bed.Connections.FindInbound(IpProtocol.Tcp, NatTestBed6.ClientAddress, 40000, NatTestBed6.Vip, 80)];
+        var server = Array.IndexOf(NatTestBed6.ServerAddresses, entry.RealAddress);
+        bed.FromServer(NatTestBed6.Advertisement(NatTestBed6.ServerMac(server), entry.RealAddress, NatTestBed6.ServerLinkMac, NatTestBed6.ServerLinkAddress));
+
+        var released = Assert.Single(Sent6(bed.ServerLink));
+        Assert.Equal(NatTestBed6.ServerMac(server), EthernetHeader.Destination(released));
+        Assert.Equal(NatTestBed6.ServerLinkMac, EthernetHeader.Source(released));
+        Assert.Equal(IpProtocol.Ipv6Encap, Ipv6Header.NextHeader(released.AsSpan(14)));
+        Assert.True(frame.AsSpan(14).SequenceEqual(released.AsSpan(54)));
+    }
+
+    [Fact]
+    public void Icmp6_error_from_the_client_about_a_direct_routed_flow_reaches_its_server_unchanged()
+    {
+        var bed = new NatTestBed6(ForwardingMethod.DirectRouting, defaultService: false);
+        bed.AddService(new VirtualServiceSpec(NatTestBed6.UdpKey, "rr"), 53, ForwardingMethod.DirectRouting);
+        bed.ResolveServers();
+        bed.FromClient(NatTestBed6.Client().Udp(40001, 53, [1, 2, 3]));
+        var serverMac = EthernetHeader.Destination(Assert.Single(Sent6(bed.ServerLink)));
+
+        // The real server answered from the VIP directly; the client's kernel complains about that answer.
+        var answer = new Ipv6FrameBuilder { SourceAddress = NatTestBed6.Vip, DestinationAddress = NatTestBed6.ClientAddress }.Udp(53, 40001, [9, 9]);
+        var error = Icmp6Error(NatTestBed6.Client(), 1, 4, answer);
+        bed.FromClient(error);
+
+        var sent = Assert.Single(Sent6(bed.ServerLink));
+        Assert.Equal(serverMac, EthernetHeader.Destination(sent));
+        Assert.True(error.AsSpan(12).SequenceEqual(sent.AsSpan(12)), "IPVS passes the error unchanged to a DR real server");
+        Assert.Equal(1, bed.Counters.IcmpErrorsForwarded);
+    }
 }

@@ -34,7 +34,8 @@ internal sealed class NatTestBed6
         bool discardSent = false,
         int serverMtu = 1500,
         bool defaultService = true,
-        PacketWorkerOptions? options = null)
+        PacketWorkerOptions? options = null,
+        LvsDirector.Forwarding.Route6[]? serverRoutes = null)
     {
         ClientLink = new InMemoryLink("eth0", ClientLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
         ServerLink = new InMemoryLink("eth1", ServerLinkMac, serverMtu, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
@@ -43,7 +44,10 @@ internal sealed class NatTestBed6
         LinkContext[] links =
         [
             new LinkContext(0, ClientLink, [(0xC612_0001u, 24)], [(ClientLinkAddress, 64)], new NeighborTable(), new Ipv6NeighborTable()),
-            new LinkContext(1, ServerLink, [(0xC613_0001u, 24)], [(ServerLinkAddress, 64)], new NeighborTable(), new Ipv6NeighborTable()),
+            new LinkContext(1, ServerLink, [(0xC613_0001u, 24)], [(ServerLinkAddress, 64)], new NeighborTable(), new Ipv6NeighborTable())
+            {
+                Routes6 = serverRoutes ?? [],
+            },
         ];
         Connections = new Ipv6ConnectionTable(tableSize, ConnectionTimeouts.Default, seed: 42);
         Worker = new PacketWorker(links, Services, new ConnectionTable(1024, ConnectionTimeouts.Default, seed: 42), Counters, options, Connections);
