@@ -21,7 +21,8 @@
 #   198.20.0.11..13/24 on br2 (default via the router). The director reaches them through its kernel route
 #   198.20.0.0/24 via 198.19.0.254. Each real server runs lvsagent setup --mode tun and lvsagent run (IPIP, and
 #   GUE on udp/6080); replies go real server -> router -> client. The client has TSO/GSO off so its packets have
-#   wire sizes (the PMTU test needs real 1500-byte DF packets, not aggregates).
+#   wire sizes (the PMTU test needs real 1500-byte DF packets, not aggregates); TunnelSuperFrameTests switches them
+#   back on for its upload (the client's TSO is what puts super-frames on the director: veth GRO does not merge here).
 #
 # IPv6 (every mode, beside IPv4; addresses with nodad and accept_dad=0 so nothing waits for DAD):
 #   br0 2001:db8::/64     client ::2 (and ::3), director eth0 ::1, VIP 2001:db8::100; one-arm/DR real servers ::11..13
@@ -177,7 +178,7 @@ EOF
 
 # An IPv6 address without duplicate address detection: usable at once, nothing in the lab waits for DAD.
 addr6() {
-    ip -n "$PREFIX-$1" -6 addr add "$2" dev "$3" nodad
+    ip -n "$PREFIX-$1" -6 addr add "$2" dev "$3" nodad "${@:4}"
 }
 
 lvsagent_bin() {
@@ -226,7 +227,9 @@ lab_up() {
     ip -n "$PREFIX-client" addr add 198.18.0.3/24 dev eth0
     ip -n "$PREFIX-dir" addr add 198.18.0.1/24 dev eth0
     addr6 client 2001:db8::2/64 eth0
-    addr6 client 2001:db8::3/64 eth0
+    # Deprecated (preferred_lft 0) so the kernel picks ::2 as the source, as 198.18.0.2 is for IPv4; ::3 is there
+    # for tests that bind to a second client address.
+    addr6 client 2001:db8::3/64 eth0 preferred_lft 0
     addr6 dir 2001:db8::1/64 eth0
 
     # The director is a wire for VIP traffic: lvsd forwards in user space, the kernel must not.

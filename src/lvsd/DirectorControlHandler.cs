@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using LvsDirector.Control;
 using LvsDirector.DataPath;
-using LvsDirector.Packets;
 using LvsDirector.Scheduling;
 using LvsDirector.Services;
 
@@ -312,17 +311,18 @@ internal sealed class DirectorControlHandler : IControlHandler
             .Select(ToConnectionEntry)
             .ToList());
 
-    private static ControlConnectionEntry ToConnectionEntry(ConnectionSnapshot c)
+    internal static ControlConnectionEntry ToConnectionEntry(ConnectionSnapshot c)
     {
-        // A firewall-mark template carries the mark where the VIP would be (ipvsadm prints 0.0.0.MARK).
+        // A firewall-mark template carries the mark where the VIP would be (ipvsadm prints 0.0.0.MARK, or 0:MARK:: for
+        // IPv6); the snapshot keeps the mark in VirtualAddress for both families.
         var isFwmarkTemplate = c.IsTemplate && c.Protocol == 0;
         return new ControlConnectionEntry(
             c.Protocol == 17 ? ControlProtocol.Udp : ControlProtocol.Tcp,
-            Ipv4Address.Format(c.ClientAddress),
+            c.ClientAddressText,
             c.ClientPort,
-            isFwmarkTemplate ? null : Ipv4Address.Format(c.VirtualAddress),
+            isFwmarkTemplate ? null : c.VirtualAddressText,
             c.VirtualPort,
-            Ipv4Address.Format(c.RealAddress),
+            c.RealAddressText,
             c.RealPort,
             c.StateName,
             (uint)(c.ExpiresInMs / 1000),

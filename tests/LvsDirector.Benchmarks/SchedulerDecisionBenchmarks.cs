@@ -21,14 +21,23 @@ public class SchedulerDecisionBenchmarks
     private ScheduleInput[] _inputs = null!;
     private int _next;
 
-    [Params(10, 100, 1000, 10000)]
+    [ParamsSource(nameof(ServerCounts))]
     public int Servers { get; set; }
 
     [ParamsSource(nameof(SchedulerNames))]
     public string Scheduler { get; set; } = "rr";
 
+    /// <summary>10, 100, 1,000 and 10,000 servers, or the comma-separated list in LVSD_BENCH_SERVERS.</summary>
+    public static IEnumerable<int> ServerCounts() =>
+        Environment.GetEnvironmentVariable("LVSD_BENCH_SERVERS") is { Length: > 0 } list
+            ? list.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))
+            : [10, 100, 1000, 10000];
+
+    /// <summary>Every scheduler plus the baseline, or the comma-separated list in LVSD_BENCH_SCHEDULERS.</summary>
     public static IEnumerable<string> SchedulerNames() =>
-        SchedulerRegistry.Names.Order(StringComparer.Ordinal).Append(CountersOnly);
+        Environment.GetEnvironmentVariable("LVSD_BENCH_SCHEDULERS") is { Length: > 0 } list
+            ? list.Split(',')
+            : SchedulerRegistry.Names.Order(StringComparer.Ordinal).Append(CountersOnly);
 
     [GlobalSetup]
     public void Setup()

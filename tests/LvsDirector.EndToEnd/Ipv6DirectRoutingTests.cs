@@ -58,7 +58,7 @@ public sealed class Ipv6DirectRoutingTests : ForwardingTestBase
 
         // What reached rs1 from the director is the client's packet, byte-exact but for the MACs, so every checksum holds.
         Assert.True(await server.CountAsync($"ip6 and tcp and dst host {LabFixture.Vip6} and dst port 80") >= 8, "rs1 received too few VIP segments");
-        var bad = (await server.FindBadPacketsAsync()).Concat(await wire.FindBadPacketsAsync()).ToArray();
+        var bad = (await server.FindBadPacketsAsync()).Concat(await wire.FindBadPacketsAsync(directorMac)).ToArray();
         Assert.True(bad.Length == 0, "bad frames:\n" + string.Join('\n', bad));
     }
 }

@@ -57,7 +57,9 @@ public sealed class Ipv6TunnelTests : ForwardingTestBase
 
         Assert.True(await server.CountAsync($"ip6 and ip6[6] == 41 and src host {LabFixture.DirectorEth1Ipv6}") > 100,
             "rs1 received too few 6in6 packets from the director");
-        var bad = (await server.FindBadPacketsAsync()).Concat(await client.FindBadPacketsAsync()).ToArray();
+        // The client also hears rs1's replies, straight through the router: judge only what the director sent it.
+        var directorMac = (await Lab.RunIn("dir", "cat", "/sys/class/net/eth0/address")).StdOut.Trim();
+        var bad = (await server.FindBadPacketsAsync()).Concat(await client.FindBadPacketsAsync(directorMac)).ToArray();
         Assert.True(bad.Length == 0, "bad frames:\n" + string.Join('\n', bad));
     }
 }

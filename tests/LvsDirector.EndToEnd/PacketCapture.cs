@@ -49,14 +49,23 @@ public sealed class PacketCapture
         return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
     }
 
-    /// <summary>Packets tshark finds malformed or with a bad IPv4/TCP/UDP/ICMPv6 checksum (validation switched on), one line each.</summary>
-    public async Task<string[]> FindBadPacketsAsync()
+    /// <summary>
+    /// Packets tshark finds malformed or with a bad IPv4/TCP/UDP/ICMPv6 checksum (validation switched on), one line each.
+    /// With <paramref name="fromMac"/>, only frames that MAC sent are judged: a kernel on a veth hands frames on with the
+    /// transport checksum still to be filled in (CHECKSUM_PARTIAL), so frames the real servers' kernels sent straight to
+    /// the client look bad in a capture although the wire would be fine; the director's frames must be complete.
+    /// Transport checksums inside an ICMP error's quote are not judged: a quote is cut short and carries the checksum
+    /// the offending packet had (as a kernel's own errors do); the ICMP checksum over it is.
+    /// </summary>
+    public async Task<string[]> FindBadPacketsAsync(string? fromMac = null)
     {
+        var bad = "_ws.malformed || ip.checksum.status == \"Bad\" || icmpv6.checksum.status == \"Bad\""
+            + " || ((tcp.checksum.status == \"Bad\" || udp.checksum.status == \"Bad\") && !icmp && !icmpv6)";
+        var filter = fromMac is null ? bad : $"eth.src == {fromMac} && ({bad})";
         var result = await Shell.RunAsync("tshark",
         [
             "-r", Path, "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
-            "-Y", "_ws.malformed || tcp.checksum.status == \"Bad\" || udp.checksum.status == \"Bad\" || ip.checksum.status == \"Bad\""
-                + " || icmpv6.checksum.status == \"Bad\"",
+            "-Y", filter,
         ], TimeSpan.FromSeconds(60));
         result.EnsureSuccess();
         return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);

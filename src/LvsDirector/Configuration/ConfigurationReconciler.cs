@@ -314,6 +314,17 @@ public sealed class ConfigurationReconciler
         {
             result.Add($"interfaces changed ({runningInterfaces} -> {nextInterfaces}): needs restart");
         }
+        else
+        {
+            // The data path reads interface addresses when it opens its links.
+            foreach (var (before, after) in running.Interfaces.Zip(next.Interfaces))
+            {
+                if (!before.Addresses.SequenceEqual(after.Addresses))
+                {
+                    result.Add($"interfaces: addresses of {after.Name} changed ({string.Join(", ", before.Addresses)} -> {string.Join(", ", after.Addresses)}): needs restart");
+                }
+            }
+        }
 
         if (running.Socket != next.Socket)
         {

@@ -2,8 +2,8 @@ namespace LvsDirector.Scheduling;
 
 /// <summary>
 /// One published generation of a least-load scheduler: frozen destinations and weights, plus a
-/// <see cref="LoadTournament{TPolicy}"/> that destinations keep current as their counters move, so a decision reads
-/// one word.
+/// <see cref="LoadTournament{TPolicy}"/> that destinations mark as their counters move, so a decision replays only
+/// what changed since the previous one and reads the root.
 /// </summary>
 /// <remarks>
 /// IPVS scans the whole list for lc, wlc, sed and nq (and ovf) and keeps the first destination strictly better than
@@ -58,7 +58,7 @@ internal sealed class LeastLoadIndex
             return ScanRange<TPolicy>(0, Destinations.Length, out _);
         }
 
-        return tracker.Best;
+        return tracker.Best();
     }
 
     /// <summary>

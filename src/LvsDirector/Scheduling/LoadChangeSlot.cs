@@ -17,6 +17,6 @@ internal sealed class LoadChangeSlot
 
     public int Index { get; }
 
-    /// <summary>Re-reads the destination's live counters into the tracker (after the counter moved).</summary>
-    public void Touch(SchedulerDestination destination) => Tracker.Refresh(destination, Index);
+    /// <summary>Marks the destination changed in the tracker (after the counter moved).</summary>
+    public void Touch() => Tracker.NoteChange(Index);
 }

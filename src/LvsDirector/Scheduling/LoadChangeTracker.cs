@@ -2,30 +2,75 @@ namespace LvsDirector.Scheduling;
 
 /// <summary>
 /// Where destinations report load changes for one least-load scheduler generation: after every counter, weight or
-/// overload change a destination calls <see cref="Refresh"/>, which re-reads its live values, so the tracker can
-/// keep the current best destination ready for the next decision.
+/// overload change a destination calls <see cref="NoteChange"/>, which only marks it dirty; the next decision
+/// (<see cref="Best"/>) re-reads the live values of the dirty destinations once and brings the best destination up
+/// to date.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Marks are two levels of bytes, one per destination and one per group of 64, written with plain stores: a
+/// change costs no atomic operation beyond the counter's own, and a destination already marked costs one read.
+/// Several changes to one destination between two decisions (a connection going inactive: −1 active, +1 inactive)
+/// are read back once. Why no change is lost: the writer's counter update is a full fence before it reads its
+/// mark; the reader clears marks, then fences, then reads counters. Whichever of the two comes first, either the
+/// writer sees its mark cleared and sets it again, or the reader, clearing the mark the writer saw set, reads the
+/// counter after the writer's update (the store-buffering pattern with a fence on both sides forbids the other
+/// outcome). A group mark is cleared, with a fence, before the destination marks of that group are read, by the
+/// same argument.
+/// </para>
+/// <para>
 /// A destination reports to one tracker at a time. If a second scheduler attaches a destination that still reports
 /// to a live tracker of another scheduler, that other tracker can no longer trust what it holds: it is marked
 /// compromised and its scheduler falls back to full scans of the live objects (still exact, only slower).
+/// </para>
 /// </remarks>
 internal abstract class LoadChangeTracker
 {
+    /// <summary>log2 of the destinations one group mark covers.</summary>
+    protected const int GroupShift = 6;
+
     private int _compromised;
 
-    public bool IsCompromised => Volatile.Read(ref _compromised) != 0;
+    protected LoadChangeTracker(int count)
+    {
+        // Whole 8-byte words, so readers can test eight marks at once.
+        DirtyDestinations = new byte[(count + 7) & ~7];
+        DirtyGroups = new byte[(((count + (1 << GroupShift) - 1) >> GroupShift) + 7) & ~7];
+    }
 
-    /// <summary>The index the kernel's scan would pick from the values last refreshed, or -1.</summary>
-    public abstract int Best { get; }
+    public bool IsCompromised => Volatile.Read(ref _compromised) != 0;
 
     /// <summary>Whether some destination has active connections * 2 below its captured weight.</summary>
     public abstract bool AnyBelowHalfWeight { get; }
 
+    /// <summary>1 where a destination changed since the last decision read it back.</summary>
+    protected byte[] DirtyDestinations { get; }
+
+    /// <summary>1 where some destination of that group of 64 may be marked.</summary>
+    protected byte[] DirtyGroups { get; }
+
+    /// <summary>The index the kernel's scan of the live values would pick, or -1.</summary>
+    public abstract int Best();
+
     public void MarkCompromised() => Volatile.Write(ref _compromised, 1);
 
-    /// <summary>Re-reads destination <paramref name="index"/>'s live counters and overload flag.</summary>
-    public abstract void Refresh(SchedulerDestination destination, int index);
+    /// <summary>Destination <paramref name="index"/>'s counters, weight or overload flag changed (already stored).</summary>
+    public void NoteChange(int index)
+    {
+        var destinations = DirtyDestinations;
+        if ((uint)index < (uint)destinations.Length && destinations[index] == 0)
+        {
+            // Counter updates are Interlocked (a full fence) before this read; weight and overload setters are
+            // control-plane writes that fence here for the same reason.
+            Volatile.Write(ref destinations[index], 1);
+            var groups = DirtyGroups;
+            int group = index >> GroupShift;
+            if (groups[group] == 0)
+            {
+                Volatile.Write(ref groups[group], 1);
+            }
+        }
+    }
 
     /// <summary>Unhooks destinations that left the list, if they still report to <paramref name="owner"/>.</summary>
     public static void Detach(SchedulerDestination[] removed, LoadChangeTracker? owner)

@@ -30,8 +30,9 @@ public abstract class SchedulerDestination
         get => Volatile.Read(ref _weight);
         set
         {
-            Volatile.Write(ref _weight, value);
-            Volatile.Read(ref _changeSlot)?.Touch(this);
+            // A full fence before the change mark is read (see LoadChangeTracker).
+            Interlocked.Exchange(ref _weight, value);
+            Volatile.Read(ref _changeSlot)?.Touch();
         }
     }
 
@@ -45,14 +46,14 @@ public abstract class SchedulerDestination
         get => Volatile.Read(ref _overloaded) != 0;
         set
         {
-            Volatile.Write(ref _overloaded, value ? 1 : 0);
-            Volatile.Read(ref _changeSlot)?.Touch(this);
+            Interlocked.Exchange(ref _overloaded, value ? 1 : 0);
+            Volatile.Read(ref _changeSlot)?.Touch();
         }
     }
 
     /// <summary>
     /// Where a least-load scheduler (lc, wlc, sed, nq, lblc, lblcr) wants to hear about load changes, so it can
-    /// replay only this destination's matches in its tournament; null when no such scheduler tracks this destination.
+    /// mark this destination for its tournament's next decision; null when no such scheduler tracks this destination.
     /// </summary>
     internal LoadChangeSlot? ChangeSlot
     {
@@ -61,17 +62,17 @@ public abstract class SchedulerDestination
     }
 
     // Connection counters move from several workers at once; Interlocked keeps them exact without a lock.
-    // The slot is touched after the counter moves and re-reads the live counters, so the last report after any
-    // change leaves the scheduler's tree exact (see LoadTournament).
+    // The slot is touched after the counter moves (the Interlocked add is the fence the change mark relies on), and
+    // the next decision re-reads the live counters, so it sees every change made before it (see LoadChangeTracker).
     public void AddActive(int delta)
     {
         Interlocked.Add(ref _activeConnections, delta);
-        Volatile.Read(ref _changeSlot)?.Touch(this);
+        Volatile.Read(ref _changeSlot)?.Touch();
     }
 
     public void AddInactive(int delta)
     {
         Interlocked.Add(ref _inactiveConnections, delta);
-        Volatile.Read(ref _changeSlot)?.Touch(this);
+        Volatile.Read(ref _changeSlot)?.Touch();
     }
 }

@@ -1,8 +1,8 @@
 namespace LvsDirector.Scheduling;
 
 /// <summary>
-/// One node of a <see cref="LoadTournament{TPolicy}"/>: the winner below it, carried with its load so a match
-/// reads the two children (adjacent, one cache line) and nothing else.
+/// One node's value in a <see cref="LoadTournament{TPolicy}"/>: the winner below it and its order key (stored in
+/// two parallel arrays there; this is the value passed around while replaying).
 /// </summary>
 internal struct TournamentNode
 {

@@ -8,7 +8,8 @@ namespace LvsDirector.Scheduling;
 /// <remarks>
 /// <para>
 /// As in the kernel each draw is uniform over [0, total weight] inclusive, so the first candidate owns one extra
-/// value. Draws are a binary search over running sums built in <see cref="Update"/> (weights captured there).
+/// value. Draws are a guided look-up in running sums built in <see cref="Update"/> (weights captured there; see
+/// <see cref="WeightPrefix"/>).
 /// Overloaded servers are excluded by redrawing (up to 8 times) and, failing that, by the kernel's exact walk over
 /// the live list; with overloaded servers present the extra value may land on a different candidate than in the
 /// kernel (one value in total + 1), otherwise the distribution is the kernel's.
@@ -52,12 +53,10 @@ public sealed class TwoRandomChoicesScheduler : Scheduler
             return null;
         }
 
-        long range = prefix.Total + 1;
-
         // One atomic step gives both draws; redraws (overloaded servers only) take their own.
         ulong random = NextUInt64();
-        int first = Draw(prefix, range, (uint)(random >> 32));
-        int second = first < 0 ? -1 : Draw(prefix, range, (uint)random);
+        int first = Draw(prefix, (uint)(random >> 32));
+        int second = first < 0 ? -1 : Draw(prefix, (uint)random);
         if (second < 0)
         {
             return ExactWalk(prefix);
@@ -72,10 +71,9 @@ public sealed class TwoRandomChoicesScheduler : Scheduler
             : choice1;
     }
 
-    private int Draw(WeightPrefix prefix, long range, uint random)
+    private int Draw(WeightPrefix prefix, uint random)
     {
-        // The same remainder as a 64-bit one, cheaper whenever the range fits 32 bits (always, for real weights).
-        int position = prefix.Find(range <= uint.MaxValue ? random % (uint)range : (long)(random % (ulong)range));
+        int position = prefix.Find(prefix.Draw(random));
         if (!prefix.Destinations[position].IsOverloaded)
         {
             return position;
@@ -83,7 +81,7 @@ public sealed class TwoRandomChoicesScheduler : Scheduler
 
         for (int attempt = 1; attempt < Redraws; attempt++)
         {
-            position = prefix.Find((long)(NextUInt32() % (ulong)range));
+            position = prefix.Find(prefix.Draw(NextUInt32()));
             if (!prefix.Destinations[position].IsOverloaded)
             {
                 return position;

@@ -303,6 +303,36 @@ public class ConfigurationReconcilerTests
     }
 
     [Fact]
+    public void Ipv6_services_are_added_and_edited_by_a_reload_and_interface_addresses_need_a_restart()
+    {
+        var reconciler = Start(Base, out var table, out _);
+        const string Ipv6Service = """
+
+              - protocol: tcp
+                address: 2001:db8::10
+                port: 443
+                persistence: { prefix_length: 64 }
+                real_servers:
+                  - { address: '2001:db8:1::11', method: masq }
+            """;
+        var web6 = new ServiceKey(ServiceProtocol.Tcp, IPAddress.Parse("2001:db8::10"), 443);
+
+        var added = reconciler.Apply(Load(Base + Ipv6Service.TrimEnd()));
+        Assert.True(added.Applied, string.Join("\n", added.Errors));
+        Assert.Contains(added.Changes, c => c.Contains("TCP [2001:db8::10]:443 added", StringComparison.Ordinal));
+        Assert.Contains(added.Changes, c => c.Contains("real server [2001:db8:1::11]:443", StringComparison.Ordinal));
+        Assert.Equal(64, Service(table, web6).Persistence!.Ipv6PrefixLength);
+
+        var edited = reconciler.Apply(Load(
+            (Base + Ipv6Service.TrimEnd()).Replace("prefix_length: 64", "prefix_length: 48", StringComparison.Ordinal)
+                .Replace("interfaces: [eth0]", "interfaces:\n  - { name: eth0, addresses: ['2001:db8:1::1/64'] }", StringComparison.Ordinal)));
+        Assert.True(edited.Applied, string.Join("\n", edited.Errors));
+        Assert.Contains(edited.Changes, c => c.Contains("prefix /48", StringComparison.Ordinal));
+        Assert.Equal(48, Service(table, web6).Persistence!.Ipv6PrefixLength);
+        Assert.Contains("interfaces: addresses of eth0 changed ( -> 2001:db8:1::1/64): needs restart", Assert.Single(edited.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_metrics_change_is_warned_about_not_applied()
     {
         var reconciler = Start(Base, out var table, out _);

@@ -78,7 +78,7 @@ public class LeastLoadIndexTests
         return h;
     }
 
-    private static TestDestination? Kernel(string name, TestDestination[] d) => name switch
+    internal static TestDestination? Kernel(string name, TestDestination[] d) => name switch
     {
         "ovf" => KernelOvf(d),
         "lc" => KernelLc(d),
