@@ -53,10 +53,14 @@ public sealed class DataPathCounters
     internal long NeighborSolicitationsSent;
     internal long UnsolicitedAdvertisementsSent;
     internal long PacketTooBigSent;
+    internal long InternalErrors;
 
     public long ReceivedFrames => Volatile.Read(ref Received);
 
     public long ForwardedFrames => Volatile.Read(ref Forwarded);
+
+    /// <summary>Frames (or control commands) dropped because handling them threw: each one is a bug to report.</summary>
+    public long InternalErrorCount => Volatile.Read(ref InternalErrors);
 
     /// <summary>Every counter by a stable snake_case name, for logs, metrics and lvsadm.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Snapshot() =>
@@ -64,6 +68,7 @@ public sealed class DataPathCounters
         new("received", Volatile.Read(ref Received)),
         new("forwarded", Volatile.Read(ref Forwarded)),
         new("drop_malformed", Volatile.Read(ref Malformed)),
+        new("drop_internal_error", Volatile.Read(ref InternalErrors)),
         new("ignored_not_for_us", Volatile.Read(ref NotForUs)),
         new("drop_no_service", Volatile.Read(ref NoService)),
         new("drop_tcp_not_syn", Volatile.Read(ref TcpNotSyn)),

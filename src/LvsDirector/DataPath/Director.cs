@@ -16,6 +16,7 @@ public sealed class Director : IDisposable
 {
     private const int PollTimeoutMs = 10;
     private const long WorkerStallMs = 5_000;
+    private const long FaultLogIntervalMs = 10_000;
 
     /// <summary>Largest --set value, INT_MAX / HZ with HZ = 1000 as the kernel bounds it.</summary>
     public const int MaxTimeoutSeconds = int.MaxValue / 1000;
@@ -38,6 +39,8 @@ public sealed class Director : IDisposable
     private Thread? _thread;
     private volatile bool _stopping;
     private long _lastLoopMs;
+    private long _faultsLogged;
+    private long _nextFaultLogMs;
     private PacketWorker? _worker;
     private ConnectionTimeouts _timeouts;
 
@@ -304,6 +307,20 @@ public sealed class Director : IDisposable
 
     private static ILink OpenPacketLink(string name) => AfPacketLink.Open(name, new AfPacketOptions());
 
+    // At most one line per FaultLogIntervalMs, however many frames throw: a crafted flood must not flood the journal.
+    private void ReportFault(PacketWorker worker, Exception fault)
+    {
+        if (worker.NowMs < _nextFaultLogMs)
+        {
+            return;
+        }
+
+        _nextFaultLogMs = worker.NowMs + FaultLogIntervalMs;
+        var total = worker.Counters.InternalErrorCount;
+        DirectorLog.FrameFault(_logger, total - _faultsLogged, fault);
+        _faultsLogged = total;
+    }
+
     private long NowMs() => (long)_time.GetElapsedTime(0, _time.GetTimestamp()).TotalMilliseconds;
 
     private void Run()
@@ -324,6 +341,10 @@ public sealed class Director : IDisposable
 
                 worker.NowMs = NowMs();
                 worker.MaybeHeartbeat();
+                if (worker.TakeFault() is { } fault)
+                {
+                    ReportFault(worker, fault);
+                }
             }
         }
 #pragma warning disable CA1031 // The worker thread must log and end, not take the process down silently.

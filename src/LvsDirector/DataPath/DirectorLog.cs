@@ -17,4 +17,7 @@ internal static partial class DirectorLog
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Critical, Message = "Packet worker failed; traffic is no longer forwarded")]
     public static partial void WorkerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Packet worker dropped {Count} frame(s) or command(s) whose handling threw (drop_internal_error); forwarding continues. First of them")]
+    public static partial void FrameFault(ILogger logger, long count, Exception exception);
 }

@@ -39,6 +39,7 @@ public sealed partial class PacketWorker : IFrameSink
     private readonly DataPathCounters _counters;
     private readonly PacketWorkerOptions _options;
     private readonly ConcurrentQueue<Action<PacketWorker>> _commands = new();
+    private Exception? _fault;
 
     // Per connection: where replies go. The client (or its router) is answered at the MAC and on the
     // link its first frame came from, so NAT needs no routing table on the client side.
@@ -158,17 +159,66 @@ public sealed partial class PacketWorker : IFrameSink
     {
         while (_commands.TryDequeue(out var command))
         {
-            command(this);
+            try
+            {
+                command(this);
+            }
+#pragma warning disable CA1031 // A failing control-plane command must not end the worker; it is counted and logged.
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                NoteFault(ex);
+            }
         }
 
         if (_nowMs >= _nextHeartbeatMs)
         {
             _nextHeartbeatMs = _nowMs + HeartbeatMs;
-            Heartbeat();
+            try
+            {
+                Heartbeat();
+            }
+#pragma warning disable CA1031 // Expiry and announcements run again next heartbeat; one failure must not end forwarding.
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                NoteFault(ex);
+            }
         }
     }
 
     public void OnFrame(Span<byte> frame, FrameFlags flags)
+    {
+        // A bug on one frame's path (a crafted packet reaching a case nobody thought of) must cost that frame, not
+        // all forwarding: the frame is dropped and counted, the first exception is kept for the Director to log.
+        // The try costs nothing while nothing throws.
+        try
+        {
+            ProcessFrame(frame, flags);
+        }
+#pragma warning disable CA1031 // Any exception here is a bug on one frame's path; it is counted and logged, not rethrown.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            NoteFault(ex);
+        }
+    }
+
+    /// <summary>The first exception contained since the last call, for the owner to log off the hot path.</summary>
+    internal Exception? TakeFault()
+    {
+        var fault = _fault;
+        _fault = null;
+        return fault;
+    }
+
+    private void NoteFault(Exception ex)
+    {
+        _counters.InternalErrors++;
+        _fault ??= ex;
+    }
+
+    private void ProcessFrame(Span<byte> frame, FrameFlags flags)
     {
         _counters.Received++;
         if (frame.Length < EthernetHeader.Length)
