@@ -14,11 +14,7 @@ public class FaultContainmentTests
     {
         using var inner = new InMemoryLink("eth0", NatTestBed.ClientLinkMac, 1500, 64, 64, 65536);
         var link = new ThrowingLink(inner);
-        var counters = new DataPathCounters();
-        var services = new ServiceTable();
-        Assert.Equal(ServiceTableError.None, services.AddService(new VirtualServiceSpec(NatTestBed.Key, "rr")));
-        var worker = new PacketWorker([new LinkContext(0, link, [(0xC612_0001u, 24)], new NeighborTable())], services,
-            new ConnectionTable(1024, ConnectionTimeouts.Default, seed: 1), counters);
+        var (worker, counters) = NewWorker(link);
         worker.MaybeHeartbeat();
         link.Throw = true;
 
@@ -47,11 +43,7 @@ public class FaultContainmentTests
     {
         using var inner = new InMemoryLink("eth0", NatTestBed.ClientLinkMac, 1500, 64, 64, 65536);
         var link = new ThrowingLink(inner) { Throw = true };
-        var counters = new DataPathCounters();
-        var services = new ServiceTable();
-        Assert.Equal(ServiceTableError.None, services.AddService(new VirtualServiceSpec(NatTestBed.Key, "rr")));
-        var worker = new PacketWorker([new LinkContext(0, link, [(0xC612_0001u, 24)], new NeighborTable())], services,
-            new ConnectionTable(1024, ConnectionTimeouts.Default, seed: 1), counters);
+        var (worker, counters) = NewWorker(link);
 
         // The VIP's gratuitous ARPs go out from the heartbeat; the first attempt hits the failure.
         worker.MaybeHeartbeat();
@@ -78,5 +70,16 @@ public class FaultContainmentTests
         Assert.True(ran);
         Assert.Equal(1, bed.Counters.InternalErrorCount);
         Assert.Equal("bad command", bed.Worker.TakeFault()?.Message);
+    }
+
+    // One link with the VIP's service on it and no real servers: echo replies and gratuitous ARPs are what it sends.
+    private static (PacketWorker Worker, DataPathCounters Counters) NewWorker(ThrowingLink link)
+    {
+        var counters = new DataPathCounters();
+        var services = new ServiceTable();
+        Assert.Equal(ServiceTableError.None, services.AddService(new VirtualServiceSpec(NatTestBed.Key, "rr")));
+        var worker = new PacketWorker([new LinkContext(0, link, [(0xC612_0001u, 24)], new NeighborTable())], services,
+            new ConnectionTable(1024, ConnectionTimeouts.Default, seed: 1), counters);
+        return (worker, counters);
     }
 }
