@@ -11,6 +11,9 @@ namespace LvsDirector.Control;
 /// <param name="UpperThreshold">-x value, 0 for none.</param>
 /// <param name="LowerThreshold">-y value, 0 for none.</param>
 /// <param name="Stats">Counters and rates of this real server.</param>
+/// <param name="TunnelType">Encapsulation of a Tunnel server (null: not reported, read as IPIP as ipvsadm does).</param>
+/// <param name="TunnelPort">GUE destination port; 0 otherwise.</param>
+/// <param name="TunnelChecksum">Tunnel checksum option of a GUE/GRE server.</param>
 public sealed record ServerEntry(
     string Address,
     ushort Port,
@@ -21,4 +24,7 @@ public sealed record ServerEntry(
     uint PersistentConnections = 0,
     uint UpperThreshold = 0,
     uint LowerThreshold = 0,
-    TrafficStats? Stats = null);
+    TrafficStats? Stats = null,
+    ControlTunnelType? TunnelType = null,
+    ushort TunnelPort = 0,
+    ControlTunnelChecksum TunnelChecksum = ControlTunnelChecksum.NoChecksum);

@@ -47,6 +47,15 @@ internal sealed class AdminCommand
 
     public uint? LowerThreshold { get; set; }
 
+    /// <summary>--tun-type; null when not given (IPIP for -i).</summary>
+    public ControlTunnelType? TunnelType { get; set; }
+
+    /// <summary>--tun-port; null when not given.</summary>
+    public ushort? TunnelPort { get; set; }
+
+    /// <summary>--tun-nocsum, --tun-csum or --tun-remcsum; null when none was given.</summary>
+    public ControlTunnelChecksum? TunnelChecksum { get; set; }
+
     public DisplayOptions Format { get; set; }
 
     /// <summary>-L -c: the connection table.</summary>

@@ -245,5 +245,8 @@ internal sealed class CommandExecutor
         command.Weight,
         command.Method,
         command.UpperThreshold,
-        command.LowerThreshold);
+        command.LowerThreshold,
+        command.TunnelType,
+        command.TunnelPort,
+        command.TunnelChecksum);
 }

@@ -292,6 +292,38 @@ internal sealed class CommandLineParser
                 state.SchedulerFlagsText = value;
                 break;
 
+            case OptionId.TunInfo:
+                state.Set(OptionBit.TunInfo);
+                command.Format |= DisplayOptions.TunInfo;
+                break;
+
+            case OptionId.TunType:
+                state.Set(OptionBit.TunType);
+                command.TunnelType = ParseTunnelType(value!) ?? throw CommandLineException.Fail("illegal tunnel type specified");
+                break;
+
+            case OptionId.TunPort:
+                state.Set(OptionBit.TunPort);
+                command.TunnelPort = (ushort)(HostPortParser.ParseNumber(value!, 1, ushort.MaxValue)
+                    ?? throw CommandLineException.Fail("illegal tunnel port specified"));
+                break;
+
+            // ipvsadm ORs the flags together; tunnel_opt_check then lets only one of them through.
+            case OptionId.TunNoChecksum:
+                state.Set(OptionBit.TunNoChecksum);
+                command.TunnelChecksum = ControlTunnelChecksum.NoChecksum;
+                break;
+
+            case OptionId.TunChecksum:
+                state.Set(OptionBit.TunChecksum);
+                command.TunnelChecksum = ControlTunnelChecksum.Checksum;
+                break;
+
+            case OptionId.TunRemoteChecksum:
+                state.Set(OptionBit.TunRemoteChecksum);
+                command.TunnelChecksum = ControlTunnelChecksum.RemoteChecksum;
+                break;
+
             default:
                 // Commands after the first, and -h/-v in option position.
                 if (CommandOf(token.Spec.Id) is not (AdminCommandKind.None or AdminCommandKind.Help or AdminCommandKind.Version))
@@ -355,6 +387,11 @@ internal sealed class CommandLineParser
             {
                 throw CommandLineException.Fail("Different address family is allowed only for tunneling servers");
             }
+
+            if (kind != AdminCommandKind.DeleteServer)
+            {
+                TunnelOptionCheck(state);
+            }
         }
 
         // ipvsadm: (-c|--timeout|--daemon) with (--stats|--rate|--thresholds), or (--timeout|--daemon) with --persistent-conn.
@@ -364,6 +401,74 @@ internal sealed class CommandLineParser
                 || (command.ListTimeouts && command.Format.HasFlag(DisplayOptions.PersistentConn))))
         {
             throw CommandLineException.Fail("options conflicts in the list command");
+        }
+    }
+
+    /// <summary>ipvsadm's parse_tun_type: exact, lower-case names only.</summary>
+    private static ControlTunnelType? ParseTunnelType(string text) => text switch
+    {
+        "ipip" => ControlTunnelType.Ipip,
+        "gue" => ControlTunnelType.Gue,
+        "gre" => ControlTunnelType.Gre,
+        _ => null,
+    };
+
+    /// <summary>
+    /// ipvsadm's "Only tunneling allows tunnel options" and tunnel_opt_check, in its order: tunnel options need -i,
+    /// then per tunnel type (IPIP when --tun-type is missing) --tun-port is required for gue and illegal otherwise,
+    /// --tun-remcsum is gue-only, and at most one checksum option may be given.
+    /// </summary>
+    private static void TunnelOptionCheck(CommandLineParseState state)
+    {
+        var command = state.Command;
+        var given = state.Given;
+        var anyTunnelOption = given.Contains(OptionBit.TunType) || given.Contains(OptionBit.TunPort)
+            || given.Contains(OptionBit.TunNoChecksum) || given.Contains(OptionBit.TunChecksum)
+            || given.Contains(OptionBit.TunRemoteChecksum);
+        if (anyTunnelOption && command.Method != ControlForwardingMethod.Tunnel)
+        {
+            throw CommandLineException.Fail("Tunnel options conflict with forward method");
+        }
+
+        var type = command.TunnelType ?? ControlTunnelType.Ipip;
+        var (typeName, rules) = type switch
+        {
+            // Columns: tun-port, tun-nocsum, tun-csum, tun-remcsum.
+            ControlTunnelType.Gue => ("gue", "+111"),
+            ControlTunnelType.Gre => ("gre", "x11x"),
+            _ => ("ipip", "xxxx"),
+        };
+        OptionBit[] columns = [OptionBit.TunPort, OptionBit.TunNoChecksum, OptionBit.TunChecksum, OptionBit.TunRemoteChecksum];
+        OptionBit? firstExclusive = null;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var bit = columns[i];
+            var name = OptionMatrix.OptionName(bit);
+            if (!given.Contains(bit))
+            {
+                if (rules[i] == '+')
+                {
+                    throw CommandLineException.Fail($"You need to supply the '{name}' option for the '{typeName}' tunnel type");
+                }
+
+                continue;
+            }
+
+            if (rules[i] == 'x')
+            {
+                throw CommandLineException.Fail($"Illegal '{name}' option with the '{typeName}' tunnel type");
+            }
+
+            if (rules[i] == '1')
+            {
+                if (firstExclusive is { } first)
+                {
+                    throw CommandLineException.Fail(
+                        $"The option '{name}' conflicts with the '{OptionMatrix.OptionName(first)}' option in the '{typeName}' tunnel type");
+                }
+
+                firstExclusive = bit;
+            }
         }
     }
 

@@ -15,4 +15,7 @@ internal enum DisplayOptions
     PersistentConn = 0x0020,
     NoSort = 0x0040,
     Exact = 0x0080,
+
+    /// <summary>--tun-info: a TunnelInfo column.</summary>
+    TunInfo = 0x0100,
 }

@@ -26,6 +26,9 @@ internal static class IpvsErrorText
             ControlError.OutOfMemory => "Memory allocation problem",
             ControlError.Ipv6NotSupported => "Operation not supported with IPv6",
             ControlError.AddressFamilyNotSupported => "Operation not supported with specified address family",
+
+            // What lvsd lacks (GRE, tunnel checksums) it names itself; there is no kernel text for it.
+            ControlError.NotSupported when !string.IsNullOrEmpty(daemonMessage) => daemonMessage,
             _ => string.IsNullOrEmpty(daemonMessage) ? $"lvsd error: {error}" : $"lvsd error: {daemonMessage}",
         };
     }

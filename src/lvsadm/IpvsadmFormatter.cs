@@ -137,6 +137,11 @@ internal sealed class IpvsadmFormatter
                 .Append(Left("InActConn", 10)).Append('\n')
                 .Append("  -> RemoteAddress:Port\n");
         }
+        else if (format.HasFlag(DisplayOptions.TunInfo))
+        {
+            output.Append("Prot LocalAddress:Port Scheduler Flags\n")
+                .Append("  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n");
+        }
         else if (!format.HasFlag(DisplayOptions.Rule))
         {
             output.Append("Prot LocalAddress:Port Scheduler Flags\n")
@@ -274,7 +279,9 @@ internal sealed class IpvsadmFormatter
         var inv = CultureInfo.InvariantCulture;
         if (rule)
         {
-            output.Append(inv, $"-a {serviceName} -r {name} {ForwardSwitch(server.Method)} -w {server.Weight}\n");
+            output.Append(inv, $"-a {serviceName} -r {name} {ForwardSwitch(server.Method)} -w {server.Weight}");
+            AppendTunnelRule(output, server);
+            output.Append('\n');
         }
         else if (format.HasFlag(DisplayOptions.Stats))
         {
@@ -314,6 +321,16 @@ internal sealed class IpvsadmFormatter
                 .Append(' ').Append(Left(Number(server.InactiveConnections), 10))
                 .Append('\n');
         }
+        else if (format.HasFlag(DisplayOptions.TunInfo))
+        {
+            output.Append("  -> ").Append(Left(name, 28))
+                .Append(' ').Append(Left(ForwardName(server.Method), 7))
+                .Append(' ').Append(Left(TunnelInfo(server), 13))
+                .Append(' ').Append(Left(server.Weight.ToString(inv), 6))
+                .Append(' ').Append(Left(Number(server.ActiveConnections), 10))
+                .Append(' ').Append(Left(Number(server.InactiveConnections), 10))
+                .Append('\n');
+        }
         else
         {
             output.Append("  -> ").Append(Left(name, 28))
@@ -324,6 +341,62 @@ internal sealed class IpvsadmFormatter
                 .Append('\n');
         }
     }
+
+    /// <summary>
+    /// print_tunnel_rule: a tunnelled server's -S line names its type (even ipip), gue adds --tun-port, and gue and gre
+    /// add their checksum option.
+    /// </summary>
+    private static void AppendTunnelRule(StringBuilder output, ServerEntry server)
+    {
+        if (server.Method != ControlForwardingMethod.Tunnel)
+        {
+            return;
+        }
+
+        switch (server.TunnelType ?? ControlTunnelType.Ipip)
+        {
+            case ControlTunnelType.Gue:
+                output.Append(CultureInfo.InvariantCulture, $" --tun-type gue --tun-port {server.TunnelPort} {ChecksumSwitch(server.TunnelChecksum)}");
+                break;
+            case ControlTunnelType.Gre:
+                output.Append(" --tun-type gre ").Append(ChecksumSwitch(server.TunnelChecksum));
+                break;
+            default:
+                output.Append(" --tun-type ipip");
+                break;
+        }
+    }
+
+    /// <summary>fwd_tun_info: "ipip", "gue:PORT:-c", "gre:+c" for tunnelled servers, "n/a" for the others.</summary>
+    internal static string TunnelInfo(ServerEntry server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        if (server.Method != ControlForwardingMethod.Tunnel)
+        {
+            return "n/a";
+        }
+
+        return (server.TunnelType ?? ControlTunnelType.Ipip) switch
+        {
+            ControlTunnelType.Gue => string.Create(CultureInfo.InvariantCulture, $"gue:{server.TunnelPort}:{ChecksumFlag(server.TunnelChecksum)}"),
+            ControlTunnelType.Gre => "gre:" + ChecksumFlag(server.TunnelChecksum),
+            _ => "ipip",
+        };
+    }
+
+    private static string ChecksumFlag(ControlTunnelChecksum checksum) => checksum switch
+    {
+        ControlTunnelChecksum.Checksum => "+c",
+        ControlTunnelChecksum.RemoteChecksum => "r+c",
+        _ => "-c",
+    };
+
+    private static string ChecksumSwitch(ControlTunnelChecksum checksum) => checksum switch
+    {
+        ControlTunnelChecksum.Checksum => "--tun-csum",
+        ControlTunnelChecksum.RemoteChecksum => "--tun-remcsum",
+        _ => "--tun-nocsum",
+    };
 
     private void AppendConnection(StringBuilder output, ControlConnectionEntry connection, DisplayOptions format)
     {

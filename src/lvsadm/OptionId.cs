@@ -46,4 +46,10 @@ internal enum OptionId
     PersistenceEngine,
     Socket,
     Reload,
+    TunInfo,
+    TunType,
+    TunPort,
+    TunNoChecksum,
+    TunChecksum,
+    TunRemoteChecksum,
 }

@@ -7,15 +7,15 @@ namespace LvsDirector.Admin;
 internal static class OptionMatrix
 {
     // Columns follow OptionBit:
-    //                                        -n  -c svc  -s  -p  -M  -r fwd  -w  -x  -y  mc tot dmn  st  rt thr  pc srt sid  ex ops  pe  -b
-    private const string AddOrEdit =          "xx+   xxxxxxxxxxxxxxx   ";
-    private const string Delete =             "xx+xxxxxxxxxxxxxxxxxxxxx";
-    private const string None =               "xxxxxxxxxxxxxxxxxxxxxxxx";
-    private const string List =               " 11xxxxxxxxx11     x xxx";
-    private const string AddOrEditServer =    "xx+xxx+    xxxxxxxxxxxxx";
-    private const string DeleteServer =       "xx+xxx+xxxxxxxxxxxxxxxxx";
-    private const string Save =               " xxxxxxxxxxxxxxxxxxxxxxx";
-    private const string Zero =               "xx xxxxxxxxxxxxxxxxxxxxx";
+    //                                        -n  -c svc  -s  -p  -M  -r fwd  -w  -x  -y  mc tot dmn  st  rt thr  pc srt sid  ex ops  pe  -b grp prt ttl siz tinf type tprt nocs csum remc
+    private const string AddOrEdit =          "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx";
+    private const string Delete =             "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    private const string None =               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    private const string List =               " 11xxxxxxxxx11     x xxxxxxx xxxxx";
+    private const string AddOrEditServer =    "xx+xxx+    xxxxxxxxxxxxxxxxxx     ";
+    private const string DeleteServer =       "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    private const string Save =               " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    private const string Zero =               "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
 
     public static string CommandName(AdminCommandKind kind) => kind switch
     {
@@ -61,6 +61,16 @@ internal static class OptionMatrix
         OptionBit.OnePacket => "ops",
         OptionBit.PersistenceEngine => "pe",
         OptionBit.SchedulerFlags => "sched-flags",
+        OptionBit.McastGroup => "mcast-group",
+        OptionBit.McastPort => "mcast-port",
+        OptionBit.McastTtl => "mcast-ttl",
+        OptionBit.SyncMaxlen => "sync-maxlen",
+        OptionBit.TunInfo => "tun-info",
+        OptionBit.TunType => "tun-type",
+        OptionBit.TunPort => "tun-port",
+        OptionBit.TunNoChecksum => "tun-nocsum",
+        OptionBit.TunChecksum => "tun-csum",
+        OptionBit.TunRemoteChecksum => "tun-remcsum",
         _ => bit.ToString(),
     };
 

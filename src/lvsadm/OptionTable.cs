@@ -49,6 +49,12 @@ internal static class OptionTable
         new(OptionId.PersistenceEngine, "pe", null, OptionArgument.Required),
         new(OptionId.Socket, "socket", null, OptionArgument.Required),
         new(OptionId.Reload, "reload", null, OptionArgument.None),
+        new(OptionId.TunInfo, "tun-info", null, OptionArgument.None),
+        new(OptionId.TunType, "tun-type", null, OptionArgument.Required),
+        new(OptionId.TunPort, "tun-port", null, OptionArgument.Required),
+        new(OptionId.TunNoChecksum, "tun-nocsum", null, OptionArgument.None),
+        new(OptionId.TunChecksum, "tun-csum", null, OptionArgument.None),
+        new(OptionId.TunRemoteChecksum, "tun-remcsum", null, OptionArgument.None),
     ];
 
     public static OptionSpec? FindLong(string name)

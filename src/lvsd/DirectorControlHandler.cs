@@ -168,8 +168,6 @@ internal sealed class DirectorControlHandler : IControlHandler
             return refusal;
         }
 
-        // The control messages carry no --tun-type/--tun-port yet: a tunnelled server added here is IPIP; GUE needs
-        // the config file (tun_type, tun_port).
         ForwardingMethod method;
         switch (spec.Method)
         {
@@ -191,12 +189,99 @@ internal sealed class DirectorControlHandler : IControlHandler
             return ControlResponse.Failure(ControlError.InvalidArgument, $"'{spec.Address}' is not an IP address");
         }
 
+        if (!TryConvertTunnel(spec, address, out var tunnelType, out var tunnelPort, out var tunnelRefusal))
+        {
+            return tunnelRefusal;
+        }
+
+        // As ipvsadm -e sends the whole destination, an edit without --tun-type makes the server IPIP again.
         return Result(action(key, new RealServerSpec(address, spec.Port, spec.Weight, method)
         {
             UpperThreshold = spec.UpperThreshold ?? 0,
             LowerThreshold = spec.LowerThreshold ?? 0,
+            TunnelType = tunnelType,
+            TunnelPort = tunnelPort,
         }));
     }
+
+    /// <summary>
+    /// --tun-type/--tun-port/--tun-*csum: the rules lvsadm already checks as ipvsadm does (for other clients), then
+    /// what lvsd's data path lacks: GRE, tunnel checksums (it sends GUE with UDP checksum 0, --tun-nocsum) and GUE to
+    /// IPv6 real servers (IPv6 is tunnelled as 6in6 only).
+    /// </summary>
+    internal static bool TryConvertTunnel(ControlServerSpec spec, IPAddress address, out TunnelType type, out ushort port, out ControlResponse refusal)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(address);
+        type = TunnelType.Ipip;
+        port = 0;
+        refusal = ControlResponse.Success();
+        var anyTunnelOption = spec.TunnelType is not null || spec.TunnelPort is not null || spec.TunnelChecksum is not null;
+        if (spec.Method != ControlForwardingMethod.Tunnel)
+        {
+            if (anyTunnelOption)
+            {
+                refusal = ControlResponse.Failure(ControlError.InvalidArgument, "Tunnel options conflict with forward method");
+                return false;
+            }
+
+            return true;
+        }
+
+        switch (spec.TunnelType ?? ControlTunnelType.Ipip)
+        {
+            case ControlTunnelType.Ipip:
+                if (spec.TunnelPort is not null || spec.TunnelChecksum is not null)
+                {
+                    var option = spec.TunnelPort is not null ? "tun-port" : ChecksumOption(spec.TunnelChecksum!.Value);
+                    refusal = ControlResponse.Failure(ControlError.InvalidArgument, $"Illegal '{option}' option with the 'ipip' tunnel type");
+                    return false;
+                }
+
+                return true;
+
+            case ControlTunnelType.Gue:
+                if (spec.TunnelPort is not { } guePort || guePort == 0)
+                {
+                    refusal = ControlResponse.Failure(ControlError.InvalidArgument, "You need to supply the 'tun-port' option for the 'gue' tunnel type");
+                    return false;
+                }
+
+                if (spec.TunnelChecksum is ControlTunnelChecksum.Checksum or ControlTunnelChecksum.RemoteChecksum)
+                {
+                    refusal = ControlResponse.Failure(ControlError.NotSupported,
+                        $"--{ChecksumOption(spec.TunnelChecksum.Value)} is not supported: lvsd sends GUE without a UDP checksum (--tun-nocsum)");
+                    return false;
+                }
+
+                if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    refusal = ControlResponse.Failure(ControlError.NotSupported,
+                        "GUE to IPv6 real servers is not supported: lvsd tunnels IPv6 as 6in6 (--tun-type ipip)");
+                    return false;
+                }
+
+                type = TunnelType.Gue;
+                port = guePort;
+                return true;
+
+            case ControlTunnelType.Gre:
+                refusal = ControlResponse.Failure(ControlError.NotSupported,
+                    "GRE tunnels (--tun-type gre) are not supported by lvsd: use --tun-type ipip or gue");
+                return false;
+
+            default:
+                refusal = ControlResponse.Failure(ControlError.InvalidArgument, "illegal tunnel type specified");
+                return false;
+        }
+    }
+
+    private static string ChecksumOption(ControlTunnelChecksum checksum) => checksum switch
+    {
+        ControlTunnelChecksum.Checksum => "tun-csum",
+        ControlTunnelChecksum.RemoteChecksum => "tun-remcsum",
+        _ => "tun-nocsum",
+    };
 
     private static bool TryConvertKey(ControlServiceKey key, out ServiceKey serviceKey, out ControlResponse refusal)
     {
@@ -369,7 +454,9 @@ internal sealed class DirectorControlHandler : IControlHandler
             (uint)Math.Max(0, s.PersistentConnections),
             s.UpperThreshold,
             s.LowerThreshold,
-            ToStats(s.Stats))).ToList(),
+            ToStats(s.Stats),
+            s.Method == ForwardingMethod.Tunnel ? (s.TunnelType == TunnelType.Gue ? ControlTunnelType.Gue : ControlTunnelType.Ipip) : null,
+            s.Method == ForwardingMethod.Tunnel && s.TunnelType == TunnelType.Gue ? s.TunnelPort : (ushort)0)).ToList(),
         ToStats(service.Stats));
 
     private static TrafficStats ToStats(TrafficCounters c)

@@ -139,7 +139,10 @@ internal sealed class FakeDirectorHandler : IControlHandler
                     s.Spec.Netmask,
                     s.Spec.PersistenceEngine,
                     s.Servers.Select(r => new ServerEntry(
-                        r.Address, r.Port, r.Method, r.Weight, 0, 0, 0, r.UpperThreshold ?? 0, r.LowerThreshold ?? 0)).ToList(),
+                        r.Address, r.Port, r.Method, r.Weight, 0, 0, 0, r.UpperThreshold ?? 0, r.LowerThreshold ?? 0, null,
+                        r.Method == ControlForwardingMethod.Tunnel ? r.TunnelType ?? ControlTunnelType.Ipip : null,
+                        r.TunnelPort ?? 0,
+                        r.TunnelChecksum ?? ControlTunnelChecksum.NoChecksum)).ToList(),
                     TrafficStats.Zero)).ToList();
                 return ControlResponse.FromListing(new ControlListing("1.2.1", 4096, entries, new ControlTimeouts(900, 120, 300)));
             }

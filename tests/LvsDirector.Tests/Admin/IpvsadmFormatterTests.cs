@@ -231,7 +231,7 @@ public sealed class IpvsadmFormatterTests
         var expected =
             "-A -t 198.18.0.10:80 -s wlc\n" +
             "-a -t 198.18.0.10:80 -r 198.18.1.1:8080 -m -w 2\n" +
-            "-a -t 198.18.0.10:80 -r 198.18.1.2:80 -i -w 1\n" +
+            "-a -t 198.18.0.10:80 -r 198.18.1.2:80 -i -w 1 --tun-type ipip\n" +
             "-A -u 198.18.0.10:53 -s sh -p 600 -M 255.255.255.0 -o -b sh-port\n" +
             "-a -u 198.18.0.10:53 -r 198.18.1.3:53 -g -w 0\n";
         Assert.Equal(expected, _formatter.FormatAll(table, DisplayOptions.Numeric | DisplayOptions.Rule));

@@ -86,7 +86,7 @@ public sealed class RestoreTests : IAsyncLifetime, IDisposable
             "-A -t 198.18.0.101:0 -s lc -p 300\n" +
             "-a -t 198.18.0.101:0 -r 198.19.0.12:0 -m -w 1\n" +
             "-A -u 198.18.0.100:53 -s wlc -p 5 -M 255.255.255.0 -o\n" +
-            "-a -u 198.18.0.100:53 -r 198.19.0.11:53 -i -w 2\n" +
+            "-a -u 198.18.0.100:53 -r 198.19.0.11:53 -i -w 2 --tun-type ipip\n" +
             "-A -u 198.18.0.100:5060 -s rr -p 300 --pe sip\n" +
             "-A -t [2001:db8::100]:443 -s mh -b mh-fallback,mh-port\n" +
             "-A -f 1 -s rr -p 60\n" +
