@@ -956,6 +956,12 @@ internal sealed partial class ConfigurationReader
                     Add(tt.Start, Join(itemPath, "tun_type"), "only applies to method: tunnel");
                     methodOk = false;
                 }
+                else if (parsed == TunnelType.Gue && address is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 })
+                {
+                    // The IPv6 data path tunnels as 6in6 only; accepting gue here would silently send something else.
+                    Add(tt.Start, Join(itemPath, "tun_type"), "gue is not supported for IPv6 real servers: they are tunnelled as 6in6 (use ipip or leave tun_type out)");
+                    methodOk = false;
+                }
 
                 tunnelType = parsed ?? tunnelType;
             }

@@ -47,4 +47,19 @@ public class ForwardingMethodConfigurationTests
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, e => e.Key == key && e.Message.Contains(message, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Gue_to_an_ipv6_real_server_is_refused_because_ipv6_tunnels_are_6in6()
+    {
+        const string text = "interfaces: [eth0]\nservices:\n  - protocol: tcp\n    address: 2001:db8::100\n    port: 80\n    real_servers:\n"
+            + "      - { address: 2001:db8:2::11, method: tunnel, tun_type: gue, tun_port: 6080 }\n"
+            + "      - { address: 2001:db8:2::12, method: tunnel, tun_type: ipip }\n";
+
+        var result = ConfigurationLoader.LoadFromText(text, "lvsd.yaml");
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("services[0].real_servers[0].tun_type", error.Key);
+        Assert.Contains("6in6", error.Message, StringComparison.Ordinal);
+    }
 }
