@@ -62,6 +62,49 @@ public abstract class ForwardingTestBase : DirectorTestBase
         return names;
     }
 
+    /// <summary>
+    /// NAT judged on the wire, for either family: TCP :80 and the UDP echo through the VIP, captured inbound at rs1 and
+    /// at the client. rs1 must see the client's own address (only the destination was rewritten), the client must see
+    /// only the VIP (only the source was rewritten on the way back), and tshark must find no bad checksum in either.
+    /// </summary>
+    protected async Task AssertNatOnTheWireAsync(bool ipv6)
+    {
+        var (ip, client, rs1, vip) = ipv6
+            ? ("ip6", LabFixture.Client6, Lab.RealServers6[0], LabFixture.Vip6)
+            : ("ip", LabFixture.Client4, Lab.RealServers[0], Vip);
+        var family = ipv6 ? "6" : "4";
+        if (ipv6)
+        {
+            await AddService6Async("-t", 80, "-m");
+            await AddService6Async("-u", LabFixture.UdpEchoPort, "-m");
+        }
+        else
+        {
+            await AddServiceAsync("-t", 80, "-m");
+            await AddServiceAsync("-u", LabFixture.UdpEchoPort, "-m");
+        }
+
+        var atClient = await PacketCapture.StartAsync(Lab, "client", "eth0", 8, $"nat{family}-client", inboundOnly: true);
+        var atServer = await PacketCapture.StartAsync(Lab, "rs1", "eth0", 7, $"nat{family}-rs1", inboundOnly: true);
+
+        var names = ipv6 ? await GetNames6Async(6) : await GetNamesAsync(6);
+        Assert.Equal(2, names.Count(n => n == "rs1"));
+        await (ipv6 ? AssertUdpEcho6RoundRobinAsync() : AssertUdpEchoRoundRobinAsync());
+        await atServer.StopAsync();
+        await atClient.StopAsync();
+
+        Assert.True(await atServer.CountAsync($"{ip} and tcp and src host {client} and dst host {rs1} and dst port 80") >= 8,
+            "rs1 received too few client segments addressed to it");
+        Assert.True(await atServer.CountAsync($"{ip} and udp and src host {client} and dst host {rs1} and dst port {LabFixture.UdpEchoPort.ToString(CultureInfo.InvariantCulture)}") >= 2,
+            "rs1 received too few client datagrams");
+        Assert.Equal(0, await atClient.CountAsync($"{ip} and src host {rs1}"));
+        Assert.True(await atClient.CountAsync($"{ip} and tcp and src host {vip} and src port 80") >= 6 * 3,
+            "the client received too few segments from the VIP");
+
+        var bad = (await atServer.FindBadPacketsAsync()).Concat(await atClient.FindBadPacketsAsync()).ToArray();
+        Assert.True(bad.Length == 0, "bad frames:\n" + string.Join('\n', bad));
+    }
+
     /// <summary>Six datagrams, each from a new socket, to the UDP echo through the VIP; every answer names its server.</summary>
     protected Task AssertUdpEchoRoundRobinAsync() => AssertUdpEchoRoundRobinAsync(Vip);
 

@@ -12,6 +12,9 @@ public abstract class LabFixture : IAsyncLifetime
 {
     public const string Vip = "198.18.0.100";
 
+    /// <summary>The client's primary IPv4 address, its source for new connections.</summary>
+    public const string Client4 = "198.18.0.2";
+
     /// <summary>The IPv6 VIP (scripts/lab.sh puts it on no kernel interface of the director either).</summary>
     public const string Vip6 = "2001:db8::100";
 
