@@ -4,11 +4,11 @@ using static LvsDirector.Tests.Scheduling.SchedulerTestHelpers;
 namespace LvsDirector.Tests.Scheduling;
 
 /// <summary>
-/// The tournament replays lazily: counter changes only mark destinations and the next decision re-reads them. These
+/// The least-load index (LoadBlockMinimum) replays lazily: counter changes only mark destinations and the next decision re-reads them. These
 /// tests put bursts of changes (many destinations, many groups of 64, pairs that cancel, several changes to one
 /// destination) between decisions and still demand the kernel scan's exact choice and half-weight answer.
 /// </summary>
-public class LoadTournamentTests
+public class LoadBlockMinimumTests
 {
     [Theory]
     [InlineData("lc", 65)]
