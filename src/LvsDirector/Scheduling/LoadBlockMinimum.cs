@@ -272,7 +272,6 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             return;
         }
 
-        slot = key;
         for (int level = 1; level <= _top; level++)
         {
             int parent = position >> BlockShift;
@@ -286,22 +285,62 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             else if (old == before)
             {
                 // The old key was this block's minimum and got worse: another entry may now be the minimum.
-                after = BlockMin(starts[level - 1] + (parent << BlockShift));
-                if (after == before)
-                {
-                    return;
-                }
+                after = BlockMinWith(starts[level - 1] + (parent << BlockShift), position & (Block - 1), key);
             }
             else
+            {
+                slot = key;
+                return;
+            }
+
+            // Stored only now: a vector read of the block right after a store into it would wait for the store.
+            slot = key;
+            if (after == before)
             {
                 return;
             }
 
-            parentSlot = after;
+            slot = ref parentSlot;
             old = before;
             key = after;
             position = parent;
         }
+
+        slot = key;
+    }
+
+    /// <summary>
+    /// The minimum of the 32 keys from <paramref name="start"/> on with the one at <paramref name="offset"/> taken
+    /// as <paramref name="key"/> (its slot still holds the old key).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long BlockMinWith(int start, int offset, long key)
+    {
+        ref long first = ref _keys[start];
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var k = Vector512.Create(key);
+            var o = Vector512.Create((long)offset);
+            var lanes = Vector512<long>.Indices;
+            var eight = Vector512.Create(8L);
+            var v0 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref first));
+            lanes += eight;
+            var v1 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref first, 8));
+            lanes += eight;
+            var v2 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref first, 16));
+            lanes += eight;
+            var v3 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref first, 24));
+            var m = Vector512.Min(Vector512.Min(v0, v1), Vector512.Min(v2, v3));
+            var q = Vector256.Min(m.GetLower(), m.GetUpper());
+            var h = Vector128.Min(q.GetLower(), q.GetUpper());
+            return Math.Min(h.GetElement(0), h.GetElement(1));
+        }
+
+        long saved = Unsafe.Add(ref first, offset);
+        Unsafe.Add(ref first, offset) = key;
+        long min = BlockMin(start);
+        Unsafe.Add(ref first, offset) = saved;
+        return min;
     }
 
     /// <summary>The minimum of the 32 keys from <paramref name="start"/> on (a multiple of 32 from a level start).</summary>
