@@ -45,6 +45,8 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     // the root alone.
     private readonly long[] _keys;
     private readonly int[] _levelStart;
+    // Parallel to _keys: the list position of the first destination below each entry whose key is its minimum.
+    private readonly int[] _winners;
     private readonly int _top;
 
     // Used only under the lock: the marked groups and the marked destinations.
@@ -85,6 +87,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
         _levelStart = starts.Select(s => s + keyBase).ToArray();
         _top = _levelStart.Length - 1;
         Array.Fill(_keys, LoadKey.None);
+        _winners = new int[_keys.Length];
 
         for (int i = 0; i < destinations.Length; i++)
         {
@@ -98,13 +101,21 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             _keys[_levelStart[0] + i] = Load(i);
         }
 
+        for (int i = 0; i < ((destinations.Length + Block - 1) & ~(Block - 1)); i++)
+        {
+            _winners[_levelStart[0] + i] = i;
+        }
+
         length = destinations.Length;
         for (int level = 1; level <= _top; level++)
         {
             int blocks = (length + Block - 1) >> BlockShift;
             for (int b = 0; b < blocks; b++)
             {
-                _keys[_levelStart[level] + b] = BlockMin(_levelStart[level - 1] + (b << BlockShift));
+                int first = _levelStart[level - 1] + (b << BlockShift);
+                long min = BlockMin(first);
+                _keys[_levelStart[level] + b] = min;
+                _winners[_levelStart[level] + b] = _winners[first + FirstEqual(first, min)];
             }
 
             length = blocks;
@@ -126,27 +137,10 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     {
         Acquire();
         ReplayIfMarked();
-        int best = Descend();
+        int root = _levelStart[_top];
+        int best = _keys[root] == LoadKey.None ? -1 : _winners[root];
         Release();
         return best;
-    }
-
-    /// <summary>The first destination whose key equals the root, or -1 when the root is None.</summary>
-    private int Descend()
-    {
-        long root = _keys[_levelStart[_top]];
-        if (root == LoadKey.None)
-        {
-            return -1;
-        }
-
-        int position = 0;
-        for (int level = _top - 1; level >= 0; level--)
-        {
-            position = (position << BlockShift) + FirstEqual(_levelStart[level] + (position << BlockShift), root);
-        }
-
-        return position;
     }
 
     private void ReplayIfMarked()
@@ -259,88 +253,114 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
         while (mask != 0);
     }
 
-    /// <summary>Stores a destination's new key and brings every level above it back to the block minimums.</summary>
+    /// <summary>
+    /// Stores a destination's new key and brings every level above it back to the block minimums and their first
+    /// destinations.
+    /// </summary>
     private void Push(int index, long key)
     {
         var keys = _keys;
+        var winners = _winners;
         var starts = _levelStart;
         int position = index;
-        ref long slot = ref keys[starts[0] + position];
-        long old = slot;
+        int slotIndex = starts[0] + position;
+        long old = keys[slotIndex];
         if (old == key)
         {
             return;
         }
 
+        // (key, win) replaces (old, oldWin) at slotIndex; pairs order by key, then by list position.
+        int win = index;
+        int oldWin = index;
         for (int level = 1; level <= _top; level++)
         {
             int parent = position >> BlockShift;
-            ref long parentSlot = ref keys[starts[level] + parent];
-            long before = parentSlot;
+            int parentIndex = starts[level] + parent;
+            long before = keys[parentIndex];
+            int beforeWin = winners[parentIndex];
             long after;
-            if (key < before)
+            int afterWin;
+            if (key < before || (key == before && win < beforeWin))
             {
                 after = key;
+                afterWin = win;
             }
-            else if (old == before)
+            else if (old == before && oldWin == beforeWin)
             {
-                // The old key was this block's minimum and got worse: another entry may now be the minimum.
-                after = BlockMinWith(starts[level - 1] + (parent << BlockShift), position & (Block - 1), key);
+                // This entry held the block's first minimum and got worse: another entry may now hold it.
+                int blockStart = starts[level - 1] + (parent << BlockShift);
+                int offset = position & (Block - 1);
+                after = BlockMinWith(blockStart, offset, key, out int first);
+                afterWin = first == offset ? win : winners[blockStart + first];
             }
             else
             {
-                slot = key;
+                keys[slotIndex] = key;
+                winners[slotIndex] = win;
                 return;
             }
 
             // Stored only now: a vector read of the block right after a store into it would wait for the store.
-            slot = key;
-            if (after == before)
+            keys[slotIndex] = key;
+            winners[slotIndex] = win;
+            if (after == before && afterWin == beforeWin)
             {
                 return;
             }
 
-            slot = ref parentSlot;
+            slotIndex = parentIndex;
             old = before;
+            oldWin = beforeWin;
             key = after;
+            win = afterWin;
             position = parent;
         }
 
-        slot = key;
+        keys[slotIndex] = key;
+        winners[slotIndex] = win;
     }
 
     /// <summary>
     /// The minimum of the 32 keys from <paramref name="start"/> on with the one at <paramref name="offset"/> taken
-    /// as <paramref name="key"/> (its slot still holds the old key).
+    /// as <paramref name="key"/> (its slot still holds the old key), and the offset of its first occurrence.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long BlockMinWith(int start, int offset, long key)
+    private long BlockMinWith(int start, int offset, long key, out int first)
     {
-        ref long first = ref _keys[start];
+        ref long block = ref _keys[start];
         if (Vector512.IsHardwareAccelerated)
         {
             var k = Vector512.Create(key);
             var o = Vector512.Create((long)offset);
             var lanes = Vector512<long>.Indices;
             var eight = Vector512.Create(8L);
-            var v0 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref first));
+            var v0 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block));
             lanes += eight;
-            var v1 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref first, 8));
+            var v1 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block, 8));
             lanes += eight;
-            var v2 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref first, 16));
+            var v2 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block, 16));
             lanes += eight;
-            var v3 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref first, 24));
+            var v3 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block, 24));
             var m = Vector512.Min(Vector512.Min(v0, v1), Vector512.Min(v2, v3));
             var q = Vector256.Min(m.GetLower(), m.GetUpper());
             var h = Vector128.Min(q.GetLower(), q.GetUpper());
-            return Math.Min(h.GetElement(0), h.GetElement(1));
+            long min = Math.Min(h.GetElement(0), h.GetElement(1));
+            var t = Vector512.Create(min);
+            uint mask = (uint)Vector512.Equals(v0, t).ExtractMostSignificantBits()
+                | ((uint)Vector512.Equals(v1, t).ExtractMostSignificantBits() << 8)
+                | ((uint)Vector512.Equals(v2, t).ExtractMostSignificantBits() << 16)
+                | ((uint)Vector512.Equals(v3, t).ExtractMostSignificantBits() << 24);
+            first = BitOperations.TrailingZeroCount(mask);
+            return min;
         }
 
-        long saved = Unsafe.Add(ref first, offset);
-        Unsafe.Add(ref first, offset) = key;
-        long min = BlockMin(start);
-        Unsafe.Add(ref first, offset) = saved;
-        return min;
+        long saved = Unsafe.Add(ref block, offset);
+        Unsafe.Add(ref block, offset) = key;
+        long result = BlockMin(start);
+        first = FirstEqual(start, result);
+        Unsafe.Add(ref block, offset) = saved;
+        return result;
     }
 
     /// <summary>The minimum of the 32 keys from <paramref name="start"/> on (a multiple of 32 from a level start).</summary>
