@@ -2,15 +2,15 @@ namespace LvsDirector.Scheduling;
 
 /// <summary>
 /// One published generation of a least-load scheduler: frozen destinations and weights, plus a
-/// <see cref="LoadTournament{TPolicy}"/> that destinations mark as their counters move, so a decision replays only
+/// <see cref="LoadBlockMinimum{TPolicy}"/> that destinations mark as their counters move, so a decision replays only
 /// what changed since the previous one and reads the root.
 /// </summary>
 /// <remarks>
 /// IPVS scans the whole list for lc, wlc, sed and nq (and ovf) and keeps the first destination strictly better than
-/// the best so far; the tournament gives that same destination (see its remarks). Short lists, and lists whose
+/// the best so far; the block minimums give that same destination (see its remarks). Short lists, and lists whose
 /// destinations another least-load scheduler took over (the tracker is then compromised), are scanned as the
 /// kernel does, over the live objects; so are lists with a weight above <see cref="LoadKey.MaxWeight"/>, where the
-/// tournament's keys could no longer tell every two ratios apart.
+/// order keys could no longer tell every two ratios apart.
 /// </remarks>
 internal sealed class LeastLoadIndex
 {
@@ -39,7 +39,7 @@ internal sealed class LeastLoadIndex
         var array = SchedulerSnapshot.CopyDestinations(destinations);
         var weights = SchedulerSnapshot.CopyWeights(array);
         LoadChangeTracker? tracker = array.Length > DirectScanLimit && weights.Max() <= LoadKey.MaxWeight
-            ? new LoadTournament<TPolicy>(array, weights, previous.Tracker)
+            ? new LoadBlockMinimum<TPolicy>(array, weights, previous.Tracker)
             : null;
         LoadChangeTracker.Detach(previous.Destinations, previous.Tracker);
         return new LeastLoadIndex(array, weights, tracker);

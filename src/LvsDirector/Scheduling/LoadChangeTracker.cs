@@ -33,9 +33,9 @@ internal abstract class LoadChangeTracker
 
     protected LoadChangeTracker(int count)
     {
-        // Whole 8-byte words, so readers can test eight marks at once.
-        DirtyDestinations = new byte[(count + 7) & ~7];
-        DirtyGroups = new byte[(((count + (1 << GroupShift) - 1) >> GroupShift) + 7) & ~7];
+        // Whole 64-byte vectors, so readers can test a group's 64 marks (or 64 group marks) at once.
+        DirtyDestinations = new byte[(count + 63) & ~63];
+        DirtyGroups = new byte[(((count + (1 << GroupShift) - 1) >> GroupShift) + 63) & ~63];
     }
 
     public bool IsCompromised => Volatile.Read(ref _compromised) != 0;

@@ -1,6 +1,6 @@
 namespace LvsDirector.Scheduling;
 
-/// <summary>Exact order keys for overhead / weight ratios, so a tournament match is one comparison.</summary>
+/// <summary>Exact order keys for overhead / weight ratios, so comparing two destinations is one comparison of numbers.</summary>
 internal static class LoadKey
 {
     /// <summary>

@@ -53,7 +53,7 @@ public abstract class SchedulerDestination
 
     /// <summary>
     /// Where a least-load scheduler (lc, wlc, sed, nq, lblc, lblcr) wants to hear about load changes, so it can
-    /// mark this destination for its tournament's next decision; null when no such scheduler tracks this destination.
+    /// mark this destination for its block minimums' next decision; null when no such scheduler tracks this destination.
     /// </summary>
     internal LoadChangeSlot? ChangeSlot
     {

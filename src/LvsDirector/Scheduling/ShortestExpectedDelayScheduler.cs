@@ -6,7 +6,7 @@ namespace LvsDirector.Scheduling;
 /// </summary>
 /// <remarks>
 /// Weights are captured by <see cref="Update"/>; counters and the overload flag are read live. The choice is the
-/// one IPVS's full list scan makes, kept ready by <see cref="LeastLoadIndex"/>'s tournament tree.
+/// one IPVS's full list scan makes, kept ready by <see cref="LeastLoadIndex"/>'s block minimums.
 /// </remarks>
 public sealed class ShortestExpectedDelayScheduler : Scheduler
 {

@@ -6,8 +6,8 @@ namespace LvsDirector.Scheduling;
 /// </summary>
 /// <remarks>
 /// <see cref="Update"/> sorts the destinations with a positive weight heaviest first (stable), and a
-/// <see cref="LeastLoadIndex"/> over that order keeps the first one with room at the root of a tournament tree, so
-/// a decision reads one word instead of the kernel's full scan; the result is the kernel's.
+/// <see cref="LeastLoadIndex"/> over that order keeps the first one with room at the root of its block minimums, so
+/// a decision reads two or three blocks of keys instead of the kernel's full scan; the result is the kernel's.
 /// </remarks>
 public sealed class WeightedOverflowScheduler : Scheduler
 {

@@ -4,11 +4,11 @@ using static LvsDirector.Tests.Scheduling.SchedulerTestHelpers;
 namespace LvsDirector.Tests.Scheduling;
 
 /// <summary>
-/// The tournament replays lazily: counter changes only mark destinations and the next decision re-reads them. These
-/// tests put bursts of changes (many destinations, many groups of 64, pairs that cancel, several changes to one
+/// The least-load index (LoadBlockMinimum) replays lazily: counter changes only mark destinations and the next
+/// decision re-reads them. These tests put bursts of changes (many destinations, many groups of 64, pairs that cancel, several changes to one
 /// destination) between decisions and still demand the kernel scan's exact choice and half-weight answer.
 /// </summary>
-public class LoadTournamentTests
+public class LoadBlockMinimumTests
 {
     [Theory]
     [InlineData("lc", 65)]
@@ -74,6 +74,37 @@ public class LoadTournamentTests
             Assert.Same(LeastLoadIndexTests.Kernel(name, d), picked);
             picked?.AddActive(1);
         }
+    }
+
+    [Theory]
+    [InlineData("lc", 1000)]
+    [InlineData("wlc", 1000)]
+    [InlineData("sed", 100)]
+    [InlineData("nq", 1057)]
+    public void EqualLoadsAreTakenInListOrderAcrossBlocks(string name, int servers)
+    {
+        // Equal weights and counters: every key ties, so the first in list order wins; each pick makes it worse, so
+        // the picks walk the whole list (crossing every block of 32 and every group of 64), then start again.
+        var d = Make(Enumerable.Repeat(3, servers).ToArray());
+        Assert.True(SchedulerRegistry.TryCreate(name, out var scheduler));
+        scheduler.Update(d);
+        for (int round = 0; round < 2; round++)
+        {
+            for (int i = 0; i < servers; i++)
+            {
+                var picked = scheduler.Schedule(default);
+                Assert.Same(d[i], picked);
+                Assert.Same(LeastLoadIndexTests.Kernel(name, d), picked);
+                picked!.AddActive(1);
+            }
+        }
+
+        // A tie between the last server and one in the first block goes to the earlier one.
+        d[servers - 1].AddActive(-1);
+        d[5].AddActive(-1);
+        Assert.Same(d[5], scheduler.Schedule(default));
+        d[5].AddActive(1);
+        Assert.Same(d[servers - 1], scheduler.Schedule(default));
     }
 
     [Fact]
