@@ -8,7 +8,7 @@ namespace LvsDirector.DataPath;
 
 public sealed partial class PacketWorker
 {
-    private void ForwardInbound(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
+    internal void ForwardInbound(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
     {
         if (_connections.GetDestination(index) is not RealServer server)
         {
@@ -256,7 +256,7 @@ public sealed partial class PacketWorker
         return true;
     }
 
-    private void ForwardOutbound(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
+    internal void ForwardOutbound(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
     {
         var server = _connections.GetDestination(index) as RealServer;
         _connections.OnOutbound(index, info.TcpFlags, _nowMs);

@@ -7,7 +7,7 @@ namespace LvsDirector.DataPath;
 /// <summary>IPv6 NAT, DR and TUN (6in6) transmit, mirroring the IPv4 ones; IPv6 is never fragmented on the way.</summary>
 public sealed partial class PacketWorker
 {
-    private void ForwardInbound6(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
+    internal void ForwardInbound6(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
     {
         if (_connections6.GetDestination(index) is not RealServer server)
         {
@@ -189,7 +189,7 @@ public sealed partial class PacketWorker
         }
     }
 
-    private void ForwardOutbound6(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
+    internal void ForwardOutbound6(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
     {
         var server = _connections6.GetDestination(index) as RealServer;
         _connections6.OnOutbound(index, info.TcpFlags, _nowMs);

@@ -31,7 +31,7 @@ public sealed partial class PacketWorker
             }
 
             // Scheduled and forwarded as any packet; the connection it finds or creates is the one the rest follow.
-            HandleTransport(link, frame, flags, ref info);
+            HandleTransport<Ipv4Family, uint>(link, frame, flags, ref info);
             if (slot >= 0)
             {
                 ReleaseHeldFragments(in key);

@@ -29,7 +29,7 @@ public sealed partial class PacketWorker
                 _counters.FragmentCacheFull++;
             }
 
-            HandleTransport6(link, frame, flags, ref info);
+            HandleTransport<Ipv6Family, UInt128>(link, frame, flags, ref info);
             if (slot >= 0)
             {
                 ReleaseHeldFragments6(in key);

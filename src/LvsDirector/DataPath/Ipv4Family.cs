@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+using LvsDirector.Connections;
+using LvsDirector.Io;
+using LvsDirector.Packets;
+using LvsDirector.Scheduling;
+using LvsDirector.Services;
+
+namespace LvsDirector.DataPath;
+
+/// <summary>IPv4 for the worker's shared transport flow: 32-bit addresses, the worker's IPv4 connection table.</summary>
+internal readonly struct Ipv4Family : IAddressFamily<uint>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Source(in FrameInfo info) => info.SourceAddress;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Destination(in FrameInfo info) => info.DestinationAddress;
+
+    public static uint FromMark(uint mark) => mark;
+
+    public static uint ClientNetwork(in FrameInfo info, PersistenceSettings persistence) => info.SourceAddress & persistence.Netmask;
+
+    public static uint ServerAddress(RealServer server) => server.Address;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScheduleInput ScheduleInput(in FrameInfo info) =>
+        new(info.SourceAddress, info.DestinationAddress, info.SourcePort, info.DestinationPort, info.Protocol);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryFindService(ServiceTableSnapshot snapshot, in FrameInfo info, out VirtualService service) =>
+        snapshot.TryFindForPacket(info.Protocol, info.DestinationAddress, info.DestinationPort, out service);
+
+    public static bool IsVirtualAddress(ServiceTableSnapshot snapshot, in FrameInfo info) =>
+        snapshot.IsVirtualAddress(info.DestinationAddress);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ConnectionTable<uint> Connections(PacketWorker worker) => worker.Connections;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ServerLink(PacketWorker worker, RealServer server) => worker.LinkFor(server.Address);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SetPeers(PacketWorker worker, int index, ulong clientMac, int clientLink, int serverLink) =>
+        worker.SetPeers(index, clientMac, clientLink, serverLink);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ForwardInbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
+        worker.ForwardInbound(frame, flags, ref info, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ForwardOutbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
+        worker.ForwardOutbound(frame, flags, ref info, index);
+}

@@ -1,0 +1,46 @@
+using LvsDirector.Connections;
+using LvsDirector.Io;
+using LvsDirector.Packets;
+using LvsDirector.Scheduling;
+using LvsDirector.Services;
+
+namespace LvsDirector.DataPath;
+
+/// <summary>IPv6 for the worker's shared transport flow: 128-bit addresses, the worker's IPv6 connection table.</summary>
+internal readonly struct Ipv6Family : IAddressFamily<UInt128>
+{
+    public static UInt128 Source(in FrameInfo info) => info.SourceAddress6;
+
+    public static UInt128 Destination(in FrameInfo info) => info.DestinationAddress6;
+
+    public static UInt128 FromMark(uint mark) => mark;
+
+    // The service's IPv6 prefix mask (default /128).
+    public static UInt128 ClientNetwork(in FrameInfo info, PersistenceSettings persistence) => info.SourceAddress6 & persistence.Ipv6Mask;
+
+    public static UInt128 ServerAddress(RealServer server) => server.Address6;
+
+    // What IPVS hashes for an IPv6 flow: the 32-bit folds of the addresses (ip_vs_addr_fold / ipv6_addr_hash).
+    public static ScheduleInput ScheduleInput(in FrameInfo info) =>
+        new(Ipv6Address.Fold(info.SourceAddress6), Ipv6Address.Fold(info.DestinationAddress6), info.SourcePort, info.DestinationPort, info.Protocol);
+
+    public static bool TryFindService(ServiceTableSnapshot snapshot, in FrameInfo info, out VirtualService service) =>
+        snapshot.TryFindForPacket6(info.Protocol, info.DestinationAddress6, info.DestinationPort, out service);
+
+    public static bool IsVirtualAddress(ServiceTableSnapshot snapshot, in FrameInfo info) =>
+        snapshot.IsVirtualAddress6(info.DestinationAddress6);
+
+    public static ConnectionTable<UInt128> Connections(PacketWorker worker) => worker.Connections6;
+
+    // An IPv4 real server in an IPv6 service has no route.
+    public static int ServerLink(PacketWorker worker, RealServer server) => server.IsIpv6 ? worker.LinkFor6(server.Address6) : -1;
+
+    public static void SetPeers(PacketWorker worker, int index, ulong clientMac, int clientLink, int serverLink) =>
+        worker.SetPeers6(index, clientMac, clientLink, serverLink);
+
+    public static void ForwardInbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
+        worker.ForwardInbound6(frame, flags, ref info, index);
+
+    public static void ForwardOutbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
+        worker.ForwardOutbound6(frame, flags, ref info, index);
+}
