@@ -8,7 +8,7 @@ using LvsDirector.Services;
 namespace LvsDirector.DataPath;
 
 /// <summary>IPv4 for the worker's shared transport flow: 32-bit addresses, the worker's IPv4 connection table.</summary>
-internal readonly struct Ipv4Family : IAddressFamily<uint>
+internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<FragmentKey>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Source(in FrameInfo info) => info.SourceAddress;
@@ -50,4 +50,20 @@ internal readonly struct Ipv4Family : IAddressFamily<uint>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ForwardOutbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
         worker.ForwardOutbound(frame, flags, ref info, index);
+
+    public static FragmentTracker<FragmentKey> Fragments(PacketWorker worker) => worker.Fragments;
+
+    public static bool HasFragmentHeader(in FrameInfo info) => true;
+
+    public static bool IsOfFamily(in FrameInfo info) => true;
+
+    public static FragmentKey FragmentKeyOf(ReadOnlySpan<byte> frame, in FrameInfo info) =>
+        new(info.SourceAddress, info.DestinationAddress, info.Protocol, Ipv4Header.Identification(frame.Slice(info.L3Offset, info.IpHeaderLength)));
+
+    public static int FragmentOffset(ReadOnlySpan<byte> frame, in FrameInfo info, out bool isLast)
+    {
+        var ip = frame.Slice(info.L3Offset, info.IpHeaderLength);
+        isLast = !Ipv4Header.HasMoreFragments(ip);
+        return Ipv4Header.FragmentOffset(ip);
+    }
 }

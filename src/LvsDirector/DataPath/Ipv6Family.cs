@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using LvsDirector.Connections;
 using LvsDirector.Io;
 using LvsDirector.Packets;
@@ -7,7 +8,7 @@ using LvsDirector.Services;
 namespace LvsDirector.DataPath;
 
 /// <summary>IPv6 for the worker's shared transport flow: 128-bit addresses, the worker's IPv6 connection table.</summary>
-internal readonly struct Ipv6Family : IAddressFamily<UInt128>
+internal readonly struct Ipv6Family : IAddressFamily<UInt128>, IFragmentFamily<Ipv6FragmentKey>
 {
     public static UInt128 Source(in FrameInfo info) => info.SourceAddress6;
 
@@ -43,4 +44,22 @@ internal readonly struct Ipv6Family : IAddressFamily<UInt128>
 
     public static void ForwardOutbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
         worker.ForwardOutbound6(frame, flags, ref info, index);
+
+    public static FragmentTracker<Ipv6FragmentKey> Fragments(PacketWorker worker) => worker.Fragments6;
+
+    public static bool HasFragmentHeader(in FrameInfo info) => info.FragmentHeaderOffset != 0;
+
+    public static bool IsOfFamily(in FrameInfo info) => info.IsIpv6;
+
+    // Unlike IPv4, the protocol is not part of the key (RFC 8200 section 4.5).
+    public static Ipv6FragmentKey FragmentKeyOf(ReadOnlySpan<byte> frame, in FrameInfo info) =>
+        new(info.SourceAddress6, info.DestinationAddress6, info.FragmentId);
+
+    public static int FragmentOffset(ReadOnlySpan<byte> frame, in FrameInfo info, out bool isLast)
+    {
+        // Fragment header: next header, reserved, offset (13 bits, in 8-byte units) with the M flag, identification.
+        var offsetAndFlags = BinaryPrimitives.ReadUInt16BigEndian(frame[(info.FragmentHeaderOffset + 2)..]);
+        isLast = (offsetAndFlags & Ipv6Header.MoreFragmentsFlag) == 0;
+        return offsetAndFlags & Ipv6Header.FragmentOffsetMask;
+    }
 }

@@ -244,11 +244,11 @@ public sealed partial class PacketWorker : IFrameSink
                 {
                     if (info.IsIpv6)
                     {
-                        HandleFragment6(link, frame, flags, ref info);
+                        HandleFragment<Ipv6Family, UInt128, Ipv6FragmentKey>(link, frame, flags, ref info);
                     }
                     else
                     {
-                        HandleFragment(link, frame, flags, ref info);
+                        HandleFragment<Ipv4Family, uint, FragmentKey>(link, frame, flags, ref info);
                     }
                 }
                 else
