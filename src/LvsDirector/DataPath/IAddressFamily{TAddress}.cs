@@ -1,5 +1,5 @@
 using LvsDirector.Connections;
-using LvsDirector.Io;
+using LvsDirector.Neighbors;
 using LvsDirector.Packets;
 using LvsDirector.Scheduling;
 using LvsDirector.Services;
@@ -46,7 +46,24 @@ internal interface IAddressFamily<TAddress>
     /// <summary>Remembers where a new connection's replies go (client MAC and link) and its server's link.</summary>
     static abstract void SetPeers(PacketWorker worker, int index, ulong clientMac, int clientLink, int serverLink);
 
-    static abstract void ForwardInbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index);
+    static abstract int ServerLinkOf(PacketWorker worker, int index);
 
-    static abstract void ForwardOutbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index);
+    static abstract int ClientLinkOf(PacketWorker worker, int index);
+
+    static abstract ulong ClientMacOf(PacketWorker worker, int index);
+
+    /// <summary>The neighbour to hand a packet for address to on link.</summary>
+    static abstract TAddress NextHop(LinkContext link, TAddress address);
+
+    static abstract NeighborTable<TAddress> Neighbors(LinkContext link);
+
+    static abstract void ForwardDirect(PacketWorker worker, LinkContext outLink, TAddress nextHop, Span<byte> frame, ref FrameInfo info);
+
+    static abstract void ForwardTunnel(PacketWorker worker, LinkContext outLink, TAddress nextHop, RealServer server, Span<byte> frame, ref FrameInfo info);
+
+    /// <summary>NAT towards the real server: destination address and port, checksums, and what info says of them.</summary>
+    static abstract void RewriteDestination(Span<byte> frame, ref FrameInfo info, TAddress address, ushort port);
+
+    /// <summary>NAT towards the client: source address and port, checksums, and what info says of them.</summary>
+    static abstract void RewriteSource(Span<byte> frame, ref FrameInfo info, TAddress address, ushort port);
 }

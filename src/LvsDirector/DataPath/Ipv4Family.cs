@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using LvsDirector.Connections;
-using LvsDirector.Io;
+using LvsDirector.Neighbors;
 using LvsDirector.Packets;
 using LvsDirector.Scheduling;
 using LvsDirector.Services;
@@ -44,12 +44,33 @@ internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<Frag
         worker.SetPeers(index, clientMac, clientLink, serverLink);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ForwardInbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
-        worker.ForwardInbound(frame, flags, ref info, index);
+    public static int ServerLinkOf(PacketWorker worker, int index) => worker.ServerLinkOf(index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ForwardOutbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
-        worker.ForwardOutbound(frame, flags, ref info, index);
+    public static int ClientLinkOf(PacketWorker worker, int index) => worker.ClientLinkOf(index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong ClientMacOf(PacketWorker worker, int index) => worker.ClientMacOf(index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint NextHop(LinkContext link, uint address) => PacketWorker.NextHop(link, address);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static NeighborTable<uint> Neighbors(LinkContext link) => link.Neighbors;
+
+    public static void ForwardDirect(PacketWorker worker, LinkContext outLink, uint nextHop, Span<byte> frame, ref FrameInfo info) =>
+        worker.ForwardDirect(outLink, nextHop, frame, ref info);
+
+    public static void ForwardTunnel(PacketWorker worker, LinkContext outLink, uint nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
+        worker.ForwardTunnel(outLink, nextHop, server, frame, ref info);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RewriteDestination(Span<byte> frame, ref FrameInfo info, uint address, ushort port) =>
+        NatRewriter.RewriteDestination(frame, info, address, port);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RewriteSource(Span<byte> frame, ref FrameInfo info, uint address, ushort port) =>
+        NatRewriter.RewriteSource(frame, info, address, port);
 
     public static FragmentTracker<FragmentKey> Fragments(PacketWorker worker) => worker.Fragments;
 

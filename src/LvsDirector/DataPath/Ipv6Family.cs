@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using LvsDirector.Connections;
-using LvsDirector.Io;
+using LvsDirector.Neighbors;
 using LvsDirector.Packets;
 using LvsDirector.Scheduling;
 using LvsDirector.Services;
@@ -39,11 +39,34 @@ internal readonly struct Ipv6Family : IAddressFamily<UInt128>, IFragmentFamily<I
     public static void SetPeers(PacketWorker worker, int index, ulong clientMac, int clientLink, int serverLink) =>
         worker.SetPeers6(index, clientMac, clientLink, serverLink);
 
-    public static void ForwardInbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
-        worker.ForwardInbound6(frame, flags, ref info, index);
+    public static int ServerLinkOf(PacketWorker worker, int index) => worker.ServerLinkOf6(index);
 
-    public static void ForwardOutbound(PacketWorker worker, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index) =>
-        worker.ForwardOutbound6(frame, flags, ref info, index);
+    public static int ClientLinkOf(PacketWorker worker, int index) => worker.ClientLinkOf6(index);
+
+    public static ulong ClientMacOf(PacketWorker worker, int index) => worker.ClientMacOf6(index);
+
+    public static UInt128 NextHop(LinkContext link, UInt128 address) => PacketWorker.NextHop6(link, address);
+
+    public static NeighborTable<UInt128> Neighbors(LinkContext link) => link.Neighbors6;
+
+    public static void ForwardDirect(PacketWorker worker, LinkContext outLink, UInt128 nextHop, Span<byte> frame, ref FrameInfo info) =>
+        worker.ForwardDirect6(outLink, nextHop, frame, ref info);
+
+    public static void ForwardTunnel(PacketWorker worker, LinkContext outLink, UInt128 nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
+        worker.ForwardTunnel6(outLink, nextHop, server, frame, ref info);
+
+    // TcpSegmenter takes the IPv6 pseudo-header addresses from info, so a super-frame's segments need the new one.
+    public static void RewriteDestination(Span<byte> frame, ref FrameInfo info, UInt128 address, ushort port)
+    {
+        Ipv6NatRewriter.RewriteDestination(frame, info, address, port);
+        info.DestinationAddress6 = address;
+    }
+
+    public static void RewriteSource(Span<byte> frame, ref FrameInfo info, UInt128 address, ushort port)
+    {
+        Ipv6NatRewriter.RewriteSource(frame, info, address, port);
+        info.SourceAddress6 = address;
+    }
 
     public static FragmentTracker<Ipv6FragmentKey> Fragments(PacketWorker worker) => worker.Fragments6;
 

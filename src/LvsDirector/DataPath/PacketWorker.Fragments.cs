@@ -97,7 +97,7 @@ public sealed partial class PacketWorker
         if (index >= 0)
         {
             _counters.FragmentsForwarded++;
-            TFamily.ForwardInbound(this, frame, flags, ref info, index);
+            ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
             return;
         }
 
@@ -105,7 +105,7 @@ public sealed partial class PacketWorker
         if (index >= 0)
         {
             _counters.FragmentsForwarded++;
-            TFamily.ForwardOutbound(this, frame, flags, ref info, index);
+            ForwardOutbound<TFamily, TAddress>(frame, flags, ref info, index);
             return;
         }
 

@@ -120,18 +120,7 @@ public sealed partial class PacketWorker
         ref readonly var entry = ref _connections[index];
         IcmpErrorRewriter.TranslateTowardsServer(frame, info, quoted, entry.RealAddress, entry.RealPort);
         _counters.IcmpErrorsTranslated++;
-        if (outLink.Neighbors.TryResolve(nextHop, _nowMs, out var mac))
-        {
-            Transmit(outLink, frame[..length], ref info, mac);
-        }
-        else if (outLink.Neighbors.TryHold(nextHop, frame[..length]))
-        {
-            _counters.NeighborHeld++;
-        }
-        else
-        {
-            _counters.NeighborUnresolved++;
-        }
+        SendOrHold<Ipv4Family, uint>(outLink, nextHop, frame[..length], ref info);
     }
 
     // From the real server side: outer source, quoted destination and destination port become the VIP's

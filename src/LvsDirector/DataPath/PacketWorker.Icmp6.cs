@@ -113,7 +113,7 @@ public sealed partial class PacketWorker
         ref readonly var entry = ref _connections6[index];
         Icmpv6ErrorRewriter.TranslateTowardsServer(frame, info, quoted, entry.RealAddress, entry.RealPort);
         _counters.IcmpErrorsTranslated++;
-        SendOrHold6(outLink, nextHop, frame[..length], ref info);
+        SendOrHold<Ipv6Family, UInt128>(outLink, nextHop, frame[..length], ref info);
     }
 
     private void Icmp6ErrorToClient(Span<byte> frame, ref FrameInfo info, in Ipv6QuotedPacket quoted, int index)

@@ -74,7 +74,7 @@ public sealed partial class PacketWorker
     }
 
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
-    private static UInt128 NextHop6(LinkContext link, UInt128 address)
+    internal static UInt128 NextHop6(LinkContext link, UInt128 address)
     {
         if (link.Routes6.Length == 0 || link.IsOnLink6(address))
         {

@@ -314,14 +314,14 @@ public sealed partial class PacketWorker : IFrameSink
 
         if (index >= 0)
         {
-            TFamily.ForwardInbound(this, frame, flags, ref info, index);
+            ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
             return;
         }
 
         index = connections.FindOutbound(info.Protocol, source, info.SourcePort, destination, info.DestinationPort);
         if (index >= 0)
         {
-            TFamily.ForwardOutbound(this, frame, flags, ref info, index);
+            ForwardOutbound<TFamily, TAddress>(frame, flags, ref info, index);
             return;
         }
 
@@ -414,7 +414,7 @@ public sealed partial class PacketWorker : IFrameSink
         TFamily.SetPeers(this, index, EthernetHeader.Source(frame).Value, link.Index, serverLink);
         service.Stats.AddConnection();
         server.Stats.AddConnection();
-        TFamily.ForwardInbound(this, frame, flags, ref info, index);
+        ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
     }
 
     // ip_vs_sched_persist: the template key is (protocol, client network, 0, VIP, service port) for a normal service,
@@ -495,6 +495,18 @@ public sealed partial class PacketWorker : IFrameSink
         _serverLink[index] = (byte)serverLink;
     }
 
+    internal int ServerLinkOf(int index) => _serverLink[index];
+
+    internal int ClientLinkOf(int index) => _clientLink[index];
+
+    internal ulong ClientMacOf(int index) => _clientMac[index];
+
+    internal int ServerLinkOf6(int index) => _serverLink6[index];
+
+    internal int ClientLinkOf6(int index) => _clientLink6[index];
+
+    internal ulong ClientMacOf6(int index) => _clientMac6[index];
+
     internal void SetPeers6(int index, ulong clientMac, int clientLink, int serverLink)
     {
         _clientMac6[index] = clientMac;
@@ -547,7 +559,7 @@ public sealed partial class PacketWorker : IFrameSink
     }
 
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
-    private static uint NextHop(LinkContext link, uint address)
+    internal static uint NextHop(LinkContext link, uint address)
     {
         if (link.Routes.Length == 0 || link.IsOnLink(address))
         {
