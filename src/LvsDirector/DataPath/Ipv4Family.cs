@@ -8,7 +8,7 @@ using LvsDirector.Services;
 namespace LvsDirector.DataPath;
 
 /// <summary>IPv4 for the worker's shared transport flow: 32-bit addresses, the worker's IPv4 connection table.</summary>
-internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<FragmentKey>
+internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<FragmentKey>, IIcmpFamily<uint, QuotedPacket>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Source(in FrameInfo info) => info.SourceAddress;
@@ -87,4 +87,37 @@ internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<Frag
         isLast = !Ipv4Header.HasMoreFragments(ip);
         return Ipv4Header.FragmentOffset(ip);
     }
+
+    public static byte IcmpProtocol => IpProtocol.Icmp;
+
+    public static byte EchoRequestType => Icmp.EchoRequestType;
+
+    public static bool IsTranslatedError(byte type) => Icmp.IsTranslatedError(type);
+
+    public static bool IsAnnouncedVip(LinkContext link, in FrameInfo info) => link.AnnouncedVips.Contains(info.DestinationAddress);
+
+    public static int WriteEchoReply(Span<byte> destination, ReadOnlySpan<byte> frame, in FrameInfo info, MacAddress sourceMac) =>
+        Icmp.WriteEchoReply(destination, frame, info, sourceMac);
+
+    public static bool TryReadQuoted(ReadOnlySpan<byte> frame, in FrameInfo info, out QuotedPacket quoted) => Icmp.TryReadQuoted(frame, info, out quoted);
+
+    public static bool IsChecksumValid(ReadOnlySpan<byte> frame, in FrameInfo info) => Icmp.IsChecksumValid(frame.Slice(info.L4Offset, info.L4Length));
+
+    public static byte QuotedProtocol(in QuotedPacket quoted) => quoted.Protocol;
+
+    public static bool QuotedHasPorts(in QuotedPacket quoted) => quoted.HasPorts;
+
+    public static uint QuotedSource(in QuotedPacket quoted) => quoted.SourceAddress;
+
+    public static uint QuotedDestination(in QuotedPacket quoted) => quoted.DestinationAddress;
+
+    public static ushort QuotedSourcePort(in QuotedPacket quoted) => quoted.SourcePort;
+
+    public static ushort QuotedDestinationPort(in QuotedPacket quoted) => quoted.DestinationPort;
+
+    public static void TranslateTowardsServer(Span<byte> frame, in FrameInfo info, in QuotedPacket quoted, uint realAddress, ushort realPort) =>
+        IcmpErrorRewriter.TranslateTowardsServer(frame, info, quoted, realAddress, realPort);
+
+    public static void TranslateTowardsClient(Span<byte> frame, in FrameInfo info, in QuotedPacket quoted, uint virtualAddress, ushort virtualPort) =>
+        IcmpErrorRewriter.TranslateTowardsClient(frame, info, quoted, virtualAddress, virtualPort);
 }

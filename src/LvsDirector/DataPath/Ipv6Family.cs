@@ -8,7 +8,7 @@ using LvsDirector.Services;
 namespace LvsDirector.DataPath;
 
 /// <summary>IPv6 for the worker's shared transport flow: 128-bit addresses, the worker's IPv6 connection table.</summary>
-internal readonly struct Ipv6Family : IAddressFamily<UInt128>, IFragmentFamily<Ipv6FragmentKey>
+internal readonly struct Ipv6Family : IAddressFamily<UInt128>, IFragmentFamily<Ipv6FragmentKey>, IIcmpFamily<UInt128, Ipv6QuotedPacket>
 {
     public static UInt128 Source(in FrameInfo info) => info.SourceAddress6;
 
@@ -85,4 +85,37 @@ internal readonly struct Ipv6Family : IAddressFamily<UInt128>, IFragmentFamily<I
         isLast = (offsetAndFlags & Ipv6Header.MoreFragmentsFlag) == 0;
         return offsetAndFlags & Ipv6Header.FragmentOffsetMask;
     }
+
+    public static byte IcmpProtocol => IpProtocol.Icmpv6;
+
+    public static byte EchoRequestType => Icmpv6.EchoRequestType;
+
+    public static bool IsTranslatedError(byte type) => Icmpv6.IsTranslatedError(type);
+
+    public static bool IsAnnouncedVip(LinkContext link, in FrameInfo info) => link.AnnouncedVips6.Contains(info.DestinationAddress6);
+
+    public static int WriteEchoReply(Span<byte> destination, ReadOnlySpan<byte> frame, in FrameInfo info, MacAddress sourceMac) =>
+        Icmpv6.WriteEchoReply(destination, frame, info, sourceMac);
+
+    public static bool TryReadQuoted(ReadOnlySpan<byte> frame, in FrameInfo info, out Ipv6QuotedPacket quoted) => Icmpv6.TryReadQuoted(frame, info, out quoted);
+
+    public static bool IsChecksumValid(ReadOnlySpan<byte> frame, in FrameInfo info) => TransportChecksum.Verify(frame, in info);
+
+    public static byte QuotedProtocol(in Ipv6QuotedPacket quoted) => quoted.Protocol;
+
+    public static bool QuotedHasPorts(in Ipv6QuotedPacket quoted) => quoted.HasPorts;
+
+    public static UInt128 QuotedSource(in Ipv6QuotedPacket quoted) => quoted.SourceAddress;
+
+    public static UInt128 QuotedDestination(in Ipv6QuotedPacket quoted) => quoted.DestinationAddress;
+
+    public static ushort QuotedSourcePort(in Ipv6QuotedPacket quoted) => quoted.SourcePort;
+
+    public static ushort QuotedDestinationPort(in Ipv6QuotedPacket quoted) => quoted.DestinationPort;
+
+    public static void TranslateTowardsServer(Span<byte> frame, in FrameInfo info, in Ipv6QuotedPacket quoted, UInt128 realAddress, ushort realPort) =>
+        Icmpv6ErrorRewriter.TranslateTowardsServer(frame, info, quoted, realAddress, realPort);
+
+    public static void TranslateTowardsClient(Span<byte> frame, in FrameInfo info, in Ipv6QuotedPacket quoted, UInt128 virtualAddress, ushort virtualPort) =>
+        Icmpv6ErrorRewriter.TranslateTowardsClient(frame, info, quoted, virtualAddress, virtualPort);
 }

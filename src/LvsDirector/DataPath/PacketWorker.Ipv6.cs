@@ -32,7 +32,7 @@ public sealed partial class PacketWorker
         }
         else if (info.Protocol == IpProtocol.Icmpv6)
         {
-            HandleIcmp6(link, frame, ref info);
+            HandleIcmp<Ipv6Family, UInt128, Ipv6QuotedPacket>(link, frame, ref info);
         }
         else
         {

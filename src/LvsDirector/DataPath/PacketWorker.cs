@@ -284,7 +284,7 @@ public sealed partial class PacketWorker : IFrameSink
         }
         else if (info.Protocol == IpProtocol.Icmp)
         {
-            HandleIcmp(link, frame, ref info);
+            HandleIcmp<Ipv4Family, uint, QuotedPacket>(link, frame, ref info);
         }
         else
         {
