@@ -20,24 +20,7 @@ public sealed partial class PacketWorker
             return;
         }
 
-        if (!IsForUs(link, frame))
-        {
-            _counters.NotForUs++;
-            return;
-        }
-
-        if (info.Protocol is IpProtocol.Tcp or IpProtocol.Udp)
-        {
-            HandleTransport<Ipv6Family, UInt128>(link, frame, flags, ref info);
-        }
-        else if (info.Protocol == IpProtocol.Icmpv6)
-        {
-            HandleIcmp<Ipv6Family, UInt128, Ipv6QuotedPacket>(link, frame, ref info);
-        }
-        else
-        {
-            _counters.NotForUs++;
-        }
+        HandleForUs<Ipv6Family, UInt128, Ipv6QuotedPacket>(link, frame, flags, ref info);
     }
 
     internal int LinkFor6(UInt128 address)

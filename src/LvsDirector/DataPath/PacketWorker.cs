@@ -272,6 +272,16 @@ public sealed partial class PacketWorker : IFrameSink
             return;
         }
 
+        HandleForUs<Ipv4Family, uint, QuotedPacket>(link, frame, flags, ref info);
+    }
+
+    // A packet of either family addressed to our MAC: TCP and UDP go to the connection flow, the family's ICMP to
+    // its handler, anything else is not ours.
+    private void HandleForUs<TFamily, TAddress, TQuoted>(LinkContext link, Span<byte> frame, FrameFlags flags, ref FrameInfo info)
+        where TFamily : struct, IAddressFamily<TAddress>, IIcmpFamily<TAddress, TQuoted>
+        where TAddress : unmanaged, IEquatable<TAddress>
+        where TQuoted : struct
+    {
         if (!IsForUs(link, frame))
         {
             _counters.NotForUs++;
@@ -280,11 +290,11 @@ public sealed partial class PacketWorker : IFrameSink
 
         if (info.Protocol is IpProtocol.Tcp or IpProtocol.Udp)
         {
-            HandleTransport<Ipv4Family, uint>(link, frame, flags, ref info);
+            HandleTransport<TFamily, TAddress>(link, frame, flags, ref info);
         }
-        else if (info.Protocol == IpProtocol.Icmp)
+        else if (info.Protocol == TFamily.IcmpProtocol)
         {
-            HandleIcmp<Ipv4Family, uint, QuotedPacket>(link, frame, ref info);
+            HandleIcmp<TFamily, TAddress, TQuoted>(link, frame, ref info);
         }
         else
         {
