@@ -66,4 +66,7 @@ internal interface IAddressFamily<TAddress>
 
     /// <summary>NAT towards the client: source address and port, checksums, and what info says of them.</summary>
     static abstract void RewriteSource(Span<byte> frame, ref FrameInfo info, TAddress address, ushort port);
+
+    /// <summary>The packet inside this family's tunnel header to the real server, from source; its length, or 0.</summary>
+    static abstract int Encapsulate(PacketWorker worker, ReadOnlySpan<byte> packet, in FrameInfo info, Span<byte> output, RealServer server, TAddress source);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using LvsDirector.Connections;
+using LvsDirector.Forwarding;
 using LvsDirector.Neighbors;
 using LvsDirector.Packets;
 using LvsDirector.Scheduling;
@@ -71,6 +72,9 @@ internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<Frag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RewriteSource(Span<byte> frame, ref FrameInfo info, uint address, ushort port) =>
         NatRewriter.RewriteSource(frame, info, address, port);
+
+    public static int Encapsulate(PacketWorker worker, ReadOnlySpan<byte> packet, in FrameInfo info, Span<byte> output, RealServer server, uint source) =>
+        TunnelEncapsulation.Encapsulate(packet, in info, output, server.TunnelType, server.TunnelPort, source, server.Address, worker.NextOuterId());
 
     public static FragmentTracker<FragmentKey> Fragments(PacketWorker worker) => worker.Fragments;
 

@@ -68,6 +68,9 @@ internal readonly struct Ipv6Family : IAddressFamily<UInt128>, IFragmentFamily<I
         info.SourceAddress6 = address;
     }
 
+    public static int Encapsulate(PacketWorker worker, ReadOnlySpan<byte> packet, in FrameInfo info, Span<byte> output, RealServer server, UInt128 source) =>
+        Ipv6Encapsulation.Encapsulate(packet, in info, output, source, server.Address6);
+
     public static FragmentTracker<Ipv6FragmentKey> Fragments(PacketWorker worker) => worker.Fragments6;
 
     public static bool HasFragmentHeader(in FrameInfo info) => info.FragmentHeaderOffset != 0;

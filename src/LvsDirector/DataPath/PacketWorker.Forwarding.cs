@@ -128,29 +128,7 @@ public sealed partial class PacketWorker
 
         if (IsSuperFrame(in info))
         {
-            var segments = info.Protocol == IpProtocol.Tcp ? TcpSegmenter.Segment(frame, info, tunnelMtu, _scratch, _segmentLengths) : -1;
-            if (segments <= 0)
-            {
-                _counters.OversizeDropped++;
-                return;
-            }
-
-            _counters.Segmented++;
-            var segmentInfo = info;
-            var offset = 0;
-            for (var i = 0; i < segments; i++)
-            {
-                var segment = _scratch.AsSpan(offset, _segmentLengths[i]);
-                offset += _segmentLengths[i];
-                segmentInfo.IpTotalLength = segment.Length - info.L3Offset;
-                length = TunnelEncapsulation.Encapsulate(segment, in segmentInfo, _tunnelScratch, type, server.TunnelPort, source, server.Address, _outerId++);
-                if (length > 0)
-                {
-                    _counters.Tunnelled++;
-                    SendBuilt<Ipv4Family, uint>(outLink, nextHop, _tunnelScratch.AsSpan(0, length));
-                }
-            }
-
+            TunnelSegments<Ipv4Family, uint>(outLink, nextHop, server, source, frame, in info, tunnelMtu);
             return;
         }
 
@@ -167,6 +145,37 @@ public sealed partial class PacketWorker
             SendFragments(outLink, nextHop, _tunnelScratch.AsSpan(0, length), info.L3Offset, mtu);
         }
     }
+
+    // A super-frame too big for the tunnel is cut to the tunnel MTU first, as GSO would, and each segment encapsulated.
+    private void TunnelSegments<TFamily, TAddress>(LinkContext outLink, TAddress nextHop, RealServer server, TAddress source, Span<byte> frame, in FrameInfo info, int tunnelMtu)
+        where TFamily : struct, IAddressFamily<TAddress>
+        where TAddress : unmanaged, IEquatable<TAddress>
+    {
+        var segments = info.Protocol == IpProtocol.Tcp ? TcpSegmenter.Segment(frame, info, tunnelMtu, _scratch, _segmentLengths) : -1;
+        if (segments <= 0)
+        {
+            _counters.OversizeDropped++;
+            return;
+        }
+
+        _counters.Segmented++;
+        var segmentInfo = info;
+        var offset = 0;
+        for (var i = 0; i < segments; i++)
+        {
+            var segment = _scratch.AsSpan(offset, _segmentLengths[i]);
+            offset += _segmentLengths[i];
+            segmentInfo.IpTotalLength = segment.Length - info.L3Offset;
+            var length = TFamily.Encapsulate(this, segment, in segmentInfo, _tunnelScratch, server, source);
+            if (length > 0)
+            {
+                _counters.Tunnelled++;
+                SendBuilt<TFamily, TAddress>(outLink, nextHop, _tunnelScratch.AsSpan(0, length));
+            }
+        }
+    }
+
+    internal ushort NextOuterId() => _outerId++;
 
     // A frame longer than the MTU of the link it came in on can only be a GRO/TSO aggregate, never a packet on a wire.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

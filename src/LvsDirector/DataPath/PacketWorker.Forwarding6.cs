@@ -58,28 +58,7 @@ public sealed partial class PacketWorker
             return;
         }
 
-        var segments = info.Protocol == IpProtocol.Tcp ? TcpSegmenter.Segment(frame, info, tunnelMtu, _scratch, _segmentLengths) : -1;
-        if (segments <= 0)
-        {
-            _counters.OversizeDropped++;
-            return;
-        }
-
-        _counters.Segmented++;
-        var segmentInfo = info;
-        var offset = 0;
-        for (var i = 0; i < segments; i++)
-        {
-            var segment = _scratch.AsSpan(offset, _segmentLengths[i]);
-            offset += _segmentLengths[i];
-            segmentInfo.IpTotalLength = segment.Length - info.L3Offset;
-            length = Ipv6Encapsulation.Encapsulate(segment, in segmentInfo, _tunnelScratch, source, server.Address6);
-            if (length > 0)
-            {
-                _counters.Tunnelled++;
-                SendBuilt<Ipv6Family, UInt128>(outLink, nextHop, _tunnelScratch.AsSpan(0, length));
-            }
-        }
+        TunnelSegments<Ipv6Family, UInt128>(outLink, nextHop, server, source, frame, in info, tunnelMtu);
     }
 
     // Answered from the VIP on the link the packet came in on, within the same ICMP budget as IPv4's errors.
