@@ -4,7 +4,7 @@ using LvsDirector.Services;
 
 namespace LvsDirector.DataPath;
 
-/// <summary>IPv6 NAT, DR and TUN (6in6) transmit, mirroring the IPv4 ones; IPv6 is never fragmented on the way.</summary>
+/// <summary>IPv6 DR and TUN (6in6) transmit and Packet Too Big; IPv6 is never fragmented on the way. NAT is the shared ForwardInbound.</summary>
 public sealed partial class PacketWorker
 {
     // ip_vs_dr_xmit_v6: only the MACs change. A packet over the egress MTU gets Packet Too Big (IPv6 routers never

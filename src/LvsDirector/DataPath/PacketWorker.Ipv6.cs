@@ -1,13 +1,11 @@
 using LvsDirector.Io;
 using LvsDirector.Packets;
-using LvsDirector.Scheduling;
-using LvsDirector.Services;
 
 namespace LvsDirector.DataPath;
 
 /// <summary>
-/// The IPv6 counterpart of the IPv4 dispatch and scheduling: same structure, counters and IPVS rules, with 128-bit
-/// addresses. Schedulers hash IPv6 flows on <see cref="Ipv6Address.Fold"/> of the addresses, as IPVS does.
+/// IPv6 dispatch (Neighbor Discovery comes before the MAC check) and routing; the connection flow itself is the shared
+/// one over <see cref="Ipv6Family"/>. Schedulers hash IPv6 flows on <see cref="Ipv6Address.Fold"/> of the addresses, as IPVS does.
 /// </summary>
 public sealed partial class PacketWorker
 {

@@ -18,8 +18,11 @@ namespace LvsDirector.DataPath;
 /// network's template and reuses its real server, otherwise schedules and creates one; a one-packet (--ops) UDP
 /// service schedules every datagram and keeps only a short reply entry. The control plane reaches the worker's
 /// private state only through <see cref="Post"/>: actions run on the worker thread between batches.
-/// IPv6 goes the same way in the *6 partial files (own connection table, Neighbor Discovery instead of ARP, Packet Too
-/// Big instead of fragmentation); the IPv4 path only pays one branch on <see cref="FrameInfo.IsIpv6"/>.
+/// IPv4 and IPv6 share one implementation of the connection flow, persistence, forwarding, fragments and ICMP:
+/// generic methods over an address family struct (<see cref="Ipv4Family"/>, <see cref="Ipv6Family"/>) whose static
+/// members the JIT specialises, so each family runs its own direct-call copy. What really differs stays per family in
+/// the *6 partial files and the family structs (NAT rewrite, ICMP builders, Neighbor Discovery instead of ARP, Packet
+/// Too Big instead of fragmentation, tunnel headers); the IPv4 path only pays one branch on <see cref="FrameInfo.IsIpv6"/>.
 /// </remarks>
 public sealed partial class PacketWorker : IFrameSink
 {
