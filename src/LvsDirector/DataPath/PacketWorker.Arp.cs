@@ -15,7 +15,7 @@ public sealed partial class PacketWorker
         // Only refresh neighbours we already track, so ARP chatter cannot fill the cache.
         if (arp.SenderAddress != 0 && link.Neighbors.Learn(arp.SenderAddress, arp.SenderMac, _nowMs, create: false))
         {
-            SendHeld(link, arp.SenderAddress);
+            SendHeld<Ipv4Family, uint>(link, arp.SenderAddress);
         }
 
         if (arp.Operation == 1 && link.AnnouncedVips.Contains(arp.TargetAddress) && arp.SenderAddress != arp.TargetAddress)
@@ -28,9 +28,12 @@ public sealed partial class PacketWorker
         }
     }
 
-    private void SendHeld(LinkContext link, uint address)
+    // Frames held for a neighbour (IPv4 or IPv6) that has just been resolved go out now.
+    private void SendHeld<TFamily, TAddress>(LinkContext link, TAddress address)
+        where TFamily : struct, IAddressFamily<TAddress>
+        where TAddress : unmanaged, IEquatable<TAddress>
     {
-        if (!link.Neighbors.TryTakeHeld(address, out var held, out var mac))
+        if (!TFamily.Neighbors(link).TryTakeHeld(address, out var held, out var mac))
         {
             return;
         }
@@ -42,7 +45,7 @@ public sealed partial class PacketWorker
         }
         else if (parsed is ParseResult.UnsupportedProtocol or ParseResult.Fragment && held.Length <= EthernetHeader.Length + link.Link.Mtu + 4)
         {
-            // A tunnel packet or fragment built by ForwardTunnel/SendFragments: already fits, only the MACs are missing.
+            // A tunnel packet or fragment built by ForwardTunnel/SendFragments (a 6in6 one by ForwardTunnel6): already fits, only the MACs are missing.
             EthernetHeader.SetDestination(held, mac);
             EthernetHeader.SetSource(held, link.Mac);
             if (link.Link.TrySend(held))

@@ -8,9 +8,13 @@ namespace LvsDirector.DataPath;
 
 public sealed partial class PacketWorker
 {
-    private void ForwardInbound(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
+    // The connection's packets from the client: NAT, DR or TUN towards its real server.
+    private void ForwardInbound<TFamily, TAddress>(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
+        where TFamily : struct, IAddressFamily<TAddress>
+        where TAddress : unmanaged, IEquatable<TAddress>
     {
-        if (_connections.GetDestination(index) is not RealServer server)
+        var connections = TFamily.Connections(this);
+        if (connections.GetDestination(index) is not RealServer server)
         {
             _counters.NoDestination++;
             return;
@@ -23,38 +27,46 @@ public sealed partial class PacketWorker
             _counters.DestinationRemoved++;
             if (_options.ExpireNodestConn)
             {
-                _connections.Remove(index);
+                connections.Remove(index);
                 _counters.NoDestinationExpired++;
             }
 
             return;
         }
 
-        _connections.OnInbound(index, info.TcpFlags, _nowMs);
+        connections.OnInbound(index, info.TcpFlags, _nowMs);
         var length = info.L3Offset + info.IpTotalLength;
-        server.Stats.AddInbound(length - info.L3Offset);
-        server.Service.Stats.AddInbound(length - info.L3Offset);
+        server.Stats.AddInbound(info.IpTotalLength);
+        server.Service.Stats.AddInbound(info.IpTotalLength);
 
-        ref readonly var entry = ref _connections[index];
+        ref readonly var entry = ref connections[index];
         CompleteChecksumIfPartial(frame, flags, ref info);
-        var outLink = _links[_serverLink[index]];
-        var nextHop = NextHop(outLink, server.Address);
+        var outLink = _links[TFamily.ServerLinkOf(this, index)];
+        var nextHop = TFamily.NextHop(outLink, TFamily.ServerAddress(server));
         switch (server.Method)
         {
             case ForwardingMethod.DirectRouting:
-                ForwardDirect(outLink, nextHop, frame[..length], ref info);
+                TFamily.ForwardDirect(this, outLink, nextHop, frame[..length], ref info);
                 return;
             case ForwardingMethod.Tunnel:
-                ForwardTunnel(outLink, nextHop, server, frame[..length], ref info);
+                TFamily.ForwardTunnel(this, outLink, nextHop, server, frame[..length], ref info);
                 return;
         }
 
-        NatRewriter.RewriteDestination(frame, info, entry.RealAddress, entry.RealPort);
-        if (outLink.Neighbors.TryResolve(nextHop, _nowMs, out var mac))
+        TFamily.RewriteDestination(frame, ref info, entry.RealAddress, entry.RealPort);
+        SendOrHold<TFamily, TAddress>(outLink, nextHop, frame[..length], ref info);
+    }
+
+    private void SendOrHold<TFamily, TAddress>(LinkContext outLink, TAddress nextHop, Span<byte> frame, ref FrameInfo info)
+        where TFamily : struct, IAddressFamily<TAddress>
+        where TAddress : unmanaged, IEquatable<TAddress>
+    {
+        var neighbors = TFamily.Neighbors(outLink);
+        if (neighbors.TryResolve(nextHop, _nowMs, out var mac))
         {
-            Transmit(outLink, frame[..length], ref info, mac);
+            Transmit(outLink, frame, ref info, mac);
         }
-        else if (outLink.Neighbors.TryHold(nextHop, frame[..length]))
+        else if (neighbors.TryHold(nextHop, frame))
         {
             _counters.NeighborHeld++;
         }
@@ -66,7 +78,7 @@ public sealed partial class PacketWorker
 
     // ip_vs_dr_xmit: only the MACs change. A packet over the egress MTU is refused with ICMP when DF is set and fragmented
     // otherwise (ensure_mtu_is_adequate); a GRO/TSO super-frame is cut to the MTU by Transmit, as GSO would.
-    private void ForwardDirect(LinkContext outLink, uint nextHop, Span<byte> frame, ref FrameInfo info)
+    internal void ForwardDirect(LinkContext outLink, uint nextHop, Span<byte> frame, ref FrameInfo info)
     {
         var mtu = outLink.Link.Mtu;
         if (info.IpTotalLength > mtu && !IsSuperFrame(in info))
@@ -82,25 +94,14 @@ public sealed partial class PacketWorker
         }
 
         _counters.DirectRouted++;
-        if (outLink.Neighbors.TryResolve(nextHop, _nowMs, out var mac))
-        {
-            Transmit(outLink, frame, ref info, mac);
-        }
-        else if (outLink.Neighbors.TryHold(nextHop, frame))
-        {
-            _counters.NeighborHeld++;
-        }
-        else
-        {
-            _counters.NeighborUnresolved++;
-        }
+        SendOrHold<Ipv4Family, uint>(outLink, nextHop, frame, ref info);
     }
 
     // ip_vs_tunnel_xmit: the client's packet inside an outer IPv4 header from our address on the egress link. The tunnel
     // costs 20 (IPIP) or 32 (GUE) bytes of MTU: a DF packet that no longer fits is answered with ICMP
     // fragmentation-needed carrying MTU - overhead, a non-DF one travels in outer fragments, and a super-frame is
     // segmented to fit before it is encapsulated.
-    private void ForwardTunnel(LinkContext outLink, uint nextHop, RealServer server, Span<byte> frame, ref FrameInfo info)
+    internal void ForwardTunnel(LinkContext outLink, uint nextHop, RealServer server, Span<byte> frame, ref FrameInfo info)
     {
         var source = outLink.PrimaryAddress;
         if (source == 0)
@@ -119,7 +120,7 @@ public sealed partial class PacketWorker
             if (length > 0)
             {
                 _counters.Tunnelled++;
-                SendBuilt(outLink, nextHop, _tunnelScratch.AsSpan(0, length));
+                SendBuilt<Ipv4Family, uint>(outLink, nextHop, _tunnelScratch.AsSpan(0, length));
             }
 
             return;
@@ -127,29 +128,7 @@ public sealed partial class PacketWorker
 
         if (IsSuperFrame(in info))
         {
-            var segments = info.Protocol == IpProtocol.Tcp ? TcpSegmenter.Segment(frame, info, tunnelMtu, _scratch, _segmentLengths) : -1;
-            if (segments <= 0)
-            {
-                _counters.OversizeDropped++;
-                return;
-            }
-
-            _counters.Segmented++;
-            var segmentInfo = info;
-            var offset = 0;
-            for (var i = 0; i < segments; i++)
-            {
-                var segment = _scratch.AsSpan(offset, _segmentLengths[i]);
-                offset += _segmentLengths[i];
-                segmentInfo.IpTotalLength = segment.Length - info.L3Offset;
-                length = TunnelEncapsulation.Encapsulate(segment, in segmentInfo, _tunnelScratch, type, server.TunnelPort, source, server.Address, _outerId++);
-                if (length > 0)
-                {
-                    _counters.Tunnelled++;
-                    SendBuilt(outLink, nextHop, _tunnelScratch.AsSpan(0, length));
-                }
-            }
-
+            TunnelSegments<Ipv4Family, uint>(outLink, nextHop, server, source, frame, in info, tunnelMtu);
             return;
         }
 
@@ -166,6 +145,37 @@ public sealed partial class PacketWorker
             SendFragments(outLink, nextHop, _tunnelScratch.AsSpan(0, length), info.L3Offset, mtu);
         }
     }
+
+    // A super-frame too big for the tunnel is cut to the tunnel MTU first, as GSO would, and each segment encapsulated.
+    private void TunnelSegments<TFamily, TAddress>(LinkContext outLink, TAddress nextHop, RealServer server, TAddress source, Span<byte> frame, in FrameInfo info, int tunnelMtu)
+        where TFamily : struct, IAddressFamily<TAddress>
+        where TAddress : unmanaged, IEquatable<TAddress>
+    {
+        var segments = info.Protocol == IpProtocol.Tcp ? TcpSegmenter.Segment(frame, info, tunnelMtu, _scratch, _segmentLengths) : -1;
+        if (segments <= 0)
+        {
+            _counters.OversizeDropped++;
+            return;
+        }
+
+        _counters.Segmented++;
+        var segmentInfo = info;
+        var offset = 0;
+        for (var i = 0; i < segments; i++)
+        {
+            var segment = _scratch.AsSpan(offset, _segmentLengths[i]);
+            offset += _segmentLengths[i];
+            segmentInfo.IpTotalLength = segment.Length - info.L3Offset;
+            var length = TFamily.Encapsulate(this, segment, in segmentInfo, _tunnelScratch, server, source);
+            if (length > 0)
+            {
+                _counters.Tunnelled++;
+                SendBuilt<TFamily, TAddress>(outLink, nextHop, _tunnelScratch.AsSpan(0, length));
+            }
+        }
+    }
+
+    internal ushort NextOuterId() => _outerId++;
 
     // A frame longer than the MTU of the link it came in on can only be a GRO/TSO aggregate, never a packet on a wire.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -187,17 +197,20 @@ public sealed partial class PacketWorker
         var offset = 0;
         for (var i = 0; i < count; i++)
         {
-            SendBuilt(outLink, nextHop, _fragmentScratch.AsSpan(offset, _fragmentLengths[i]));
+            SendBuilt<Ipv4Family, uint>(outLink, nextHop, _fragmentScratch.AsSpan(offset, _fragmentLengths[i]));
             offset += _fragmentLengths[i];
         }
     }
 
     // Frames built here already fit the MTU: only the MACs are left to fill in.
-    private void SendBuilt(LinkContext outLink, uint nextHop, Span<byte> frame)
+    private void SendBuilt<TFamily, TAddress>(LinkContext outLink, TAddress nextHop, Span<byte> frame)
+        where TFamily : struct, IAddressFamily<TAddress>
+        where TAddress : unmanaged, IEquatable<TAddress>
     {
-        if (!outLink.Neighbors.TryResolve(nextHop, _nowMs, out var mac))
+        var neighbors = TFamily.Neighbors(outLink);
+        if (!neighbors.TryResolve(nextHop, _nowMs, out var mac))
         {
-            if (outLink.Neighbors.TryHold(nextHop, frame))
+            if (neighbors.TryHold(nextHop, frame))
             {
                 _counters.NeighborHeld++;
             }
@@ -256,21 +269,25 @@ public sealed partial class PacketWorker
         return true;
     }
 
-    private void ForwardOutbound(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
+    // The connection's replies from the real server (NAT only): back to the client from the VIP.
+    private void ForwardOutbound<TFamily, TAddress>(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int index)
+        where TFamily : struct, IAddressFamily<TAddress>
+        where TAddress : unmanaged, IEquatable<TAddress>
     {
-        var server = _connections.GetDestination(index) as RealServer;
-        _connections.OnOutbound(index, info.TcpFlags, _nowMs);
+        var connections = TFamily.Connections(this);
+        var server = connections.GetDestination(index) as RealServer;
+        connections.OnOutbound(index, info.TcpFlags, _nowMs);
         var length = info.L3Offset + info.IpTotalLength;
         if (server is not null)
         {
-            server.Stats.AddOutbound(length - info.L3Offset);
-            server.Service.Stats.AddOutbound(length - info.L3Offset);
+            server.Stats.AddOutbound(info.IpTotalLength);
+            server.Service.Stats.AddOutbound(info.IpTotalLength);
         }
 
-        ref readonly var entry = ref _connections[index];
+        ref readonly var entry = ref connections[index];
         CompleteChecksumIfPartial(frame, flags, ref info);
-        NatRewriter.RewriteSource(frame, info, entry.VirtualAddress, entry.VirtualPort);
-        Transmit(_links[_clientLink[index]], frame[..length], ref info, new MacAddress(_clientMac[index]));
+        TFamily.RewriteSource(frame, ref info, entry.VirtualAddress, entry.VirtualPort);
+        Transmit(_links[TFamily.ClientLinkOf(this, index)], frame[..length], ref info, new MacAddress(TFamily.ClientMacOf(this, index)));
     }
 
     // The checksum of a CSUMNOTREADY frame holds only the pseudo-header sum; an incremental update on it

@@ -3,15 +3,22 @@ using LvsDirector.Packets;
 
 namespace LvsDirector.DataPath;
 
+/// <summary>
+/// Fragments of both families (IPv4, and IPv6 after RFC 8200 4.5) with one first-fragment cache approach: the first
+/// fragment carries the ports and is scheduled as any packet; later ones follow its connection, held until it comes.
+/// </summary>
 public sealed partial class PacketWorker
 {
     // A fragment has no transport header past the first, so it is matched to its first fragment's ports through
     // the fragment cache and then goes the way of that connection: NAT rewrites only its address (the transport
     // checksum, which covers the whole datagram, was adjusted in the first fragment).
-    private void HandleFragment(LinkContext link, Span<byte> frame, FrameFlags flags, ref FrameInfo info)
+    private void HandleFragment<TFamily, TAddress, TKey>(LinkContext link, Span<byte> frame, FrameFlags flags, ref FrameInfo info)
+        where TFamily : struct, IAddressFamily<TAddress>, IFragmentFamily<TKey>
+        where TAddress : unmanaged, IEquatable<TAddress>
+        where TKey : struct, IEquatable<TKey>
     {
         if (info.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp) || (flags & FrameFlags.ChecksumNotReady) != 0
-            || (info.IsFirstFragment && !info.HasTransportHeader))
+            || (info.IsFirstFragment && !info.HasTransportHeader) || !TFamily.HasFragmentHeader(in info))
         {
             // ICMP and other protocols are not forwarded in pieces (an echo request over the MTU goes unanswered); a
             // partial checksum cannot be completed from one fragment; a first fragment must carry the ports.
@@ -19,42 +26,42 @@ public sealed partial class PacketWorker
             return;
         }
 
-        var ip = frame.Slice(info.L3Offset, info.IpHeaderLength);
-        var key = new FragmentKey(info.SourceAddress, info.DestinationAddress, info.Protocol, Ipv4Header.Identification(ip));
+        var fragments = TFamily.Fragments(this);
+        var key = TFamily.FragmentKeyOf(frame, in info);
         if (info.IsFirstFragment)
         {
             _counters.FragmentsFirst++;
-            var slot = _fragments.RecordFirst(in key, info.SourcePort, info.DestinationPort, info.TcpFlags, info.L4Length, _nowMs);
+            var slot = fragments.RecordFirst(in key, info.SourcePort, info.DestinationPort, info.TcpFlags, info.L4Length, _nowMs);
             if (slot < 0)
             {
                 _counters.FragmentCacheFull++;
             }
 
             // Scheduled and forwarded as any packet; the connection it finds or creates is the one the rest follow.
-            HandleTransport(link, frame, flags, ref info);
+            HandleTransport<TFamily, TAddress>(link, frame, flags, ref info);
             if (slot >= 0)
             {
-                ReleaseHeldFragments(in key);
+                ReleaseHeldFragments<TFamily, TAddress, TKey>(in key);
             }
 
             return;
         }
 
-        var flow = _fragments.Find(in key, _nowMs);
+        var flow = fragments.Find(in key, _nowMs);
         if (flow >= 0)
         {
-            ForwardLaterFragment(frame, flags, ref info, flow);
+            ForwardLaterFragment<TFamily, TAddress, TKey>(frame, flags, ref info, flow);
             return;
         }
 
-        switch (_fragments.Hold(in key, frame[..info.IpEnd], _nowMs))
+        switch (fragments.Hold(in key, frame[..info.IpEnd], _nowMs))
         {
             case FragmentHoldResult.Held:
                 _counters.FragmentsHeld++;
                 break;
             case FragmentHoldResult.Full:
-                _counters.FragmentNoFirst += _fragments.ExpireHeld(_nowMs);
-                if (_fragments.Hold(in key, frame[..info.IpEnd], _nowMs) == FragmentHoldResult.Held)
+                _counters.FragmentNoFirst += fragments.ExpireHeld(_nowMs);
+                if (fragments.Hold(in key, frame[..info.IpEnd], _nowMs) == FragmentHoldResult.Held)
                 {
                     _counters.FragmentsHeld++;
                 }
@@ -70,28 +77,35 @@ public sealed partial class PacketWorker
         }
     }
 
-    private void ForwardLaterFragment(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int flow)
+    private void ForwardLaterFragment<TFamily, TAddress, TKey>(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int flow)
+        where TFamily : struct, IAddressFamily<TAddress>, IFragmentFamily<TKey>
+        where TAddress : unmanaged, IEquatable<TAddress>
+        where TKey : struct, IEquatable<TKey>
     {
-        ref readonly var first = ref _fragments[flow];
-        var ip = frame.Slice(info.L3Offset, info.IpHeaderLength);
-        _fragments.Account(flow, Ipv4Header.FragmentOffset(ip), info.L4Length, !Ipv4Header.HasMoreFragments(ip));
+        var fragments = TFamily.Fragments(this);
+        ref readonly var first = ref fragments[flow];
+        var offset = TFamily.FragmentOffset(frame, in info, out var isLast);
+        fragments.Account(flow, offset, info.L4Length, isLast);
 
         // The first fragment's TCP flags stand in for the missing header, so the state machine sees the segment
         // again rather than a flagless packet (which would close the connection).
         info.TcpFlags = first.TcpFlags;
-        var index = _connections.FindInbound(info.Protocol, info.SourceAddress, first.SourcePort, info.DestinationAddress, first.DestinationPort);
+        var connections = TFamily.Connections(this);
+        var source = TFamily.Source(in info);
+        var destination = TFamily.Destination(in info);
+        var index = connections.FindInbound(info.Protocol, source, first.SourcePort, destination, first.DestinationPort);
         if (index >= 0)
         {
             _counters.FragmentsForwarded++;
-            ForwardInbound(frame, flags, ref info, index);
+            ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
             return;
         }
 
-        index = _connections.FindOutbound(info.Protocol, info.SourceAddress, first.SourcePort, info.DestinationAddress, first.DestinationPort);
+        index = connections.FindOutbound(info.Protocol, source, first.SourcePort, destination, first.DestinationPort);
         if (index >= 0)
         {
             _counters.FragmentsForwarded++;
-            ForwardOutbound(frame, flags, ref info, index);
+            ForwardOutbound<TFamily, TAddress>(frame, flags, ref info, index);
             return;
         }
 
@@ -100,22 +114,26 @@ public sealed partial class PacketWorker
     }
 
     // Later fragments that came before their first one go out right after it, in arrival order.
-    private void ReleaseHeldFragments(in FragmentKey key)
+    private void ReleaseHeldFragments<TFamily, TAddress, TKey>(in TKey key)
+        where TFamily : struct, IAddressFamily<TAddress>, IFragmentFamily<TKey>
+        where TAddress : unmanaged, IEquatable<TAddress>
+        where TKey : struct, IEquatable<TKey>
     {
-        for (var slot = _fragments.NextHeld(in key, 0); slot >= 0; slot = _fragments.NextHeld(in key, slot + 1))
+        var fragments = TFamily.Fragments(this);
+        for (var slot = fragments.NextHeld(in key, 0); slot >= 0; slot = fragments.NextHeld(in key, slot + 1))
         {
-            var held = _fragments.HeldFrame(slot);
-            var flow = _fragments.Find(in key, _nowMs);
-            if (flow >= 0 && FrameParser.Parse(held, out var heldInfo) == ParseResult.Fragment && !heldInfo.IsFirstFragment)
+            var held = fragments.HeldFrame(slot);
+            var flow = fragments.Find(in key, _nowMs);
+            if (flow >= 0 && FrameParser.Parse(held, out var heldInfo) == ParseResult.Fragment && TFamily.IsOfFamily(in heldInfo) && !heldInfo.IsFirstFragment)
             {
-                ForwardLaterFragment(held, FrameFlags.None, ref heldInfo, flow);
+                ForwardLaterFragment<TFamily, TAddress, TKey>(held, FrameFlags.None, ref heldInfo, flow);
             }
             else
             {
                 _counters.FragmentNoFirst++;
             }
 
-            _fragments.ReleaseHeld(slot);
+            fragments.ReleaseHeld(slot);
         }
     }
 }

@@ -3,79 +3,92 @@ using LvsDirector.Services;
 
 namespace LvsDirector.DataPath;
 
+/// <summary>ICMP and ICMPv6: echo requests to a VIP answered, errors about NAT connections translated both ways, the rest dropped.</summary>
 public sealed partial class PacketWorker
 {
-    private void HandleIcmp(LinkContext link, Span<byte> frame, ref FrameInfo info)
+    private void HandleIcmp<TFamily, TAddress, TQuoted>(LinkContext link, Span<byte> frame, ref FrameInfo info)
+        where TFamily : struct, IAddressFamily<TAddress>, IIcmpFamily<TAddress, TQuoted>
+        where TAddress : unmanaged, IEquatable<TAddress>
+        where TQuoted : struct
     {
-        if (Icmp.IsTranslatedError(info.IcmpType))
+        if (TFamily.IsTranslatedError(info.IcmpType))
         {
-            TranslateIcmpError(frame, ref info);
+            TranslateIcmpError<TFamily, TAddress, TQuoted>(frame, ref info);
             return;
         }
 
         // Echo requests are answered only for a VIP announced on the link they came in on, so the server side
         // (where no VIP is announced) never gets answers in the VIP's name.
-        if (info.IcmpType != Icmp.EchoRequestType || info.IcmpCode != 0 || !link.AnnouncedVips.Contains(info.DestinationAddress))
+        if (info.IcmpType != TFamily.EchoRequestType || info.IcmpCode != 0 || !TFamily.IsAnnouncedVip(link, in info))
         {
             _counters.NotForUs++;
             return;
         }
 
-        var length = Icmp.WriteEchoReply(_scratch, frame, info, link.Mac);
+        var length = TFamily.WriteEchoReply(_scratch, frame, in info, link.Mac);
         if (length > 0 && link.Link.TrySend(_scratch.AsSpan(0, length)))
         {
             _counters.EchoRepliesSent++;
         }
     }
 
-    // IPVS ip_vs_in_icmp / ip_vs_out_icmp: an error about one of our NAT connections is translated so that its
-    // receiver can match the quote against its own socket. Which side it came from follows from the quote: a packet
-    // the director sent to the client (VIP:vport -> CIP:cport) or one it sent to a real server (CIP:cport -> RIP:rport).
-    // Both lookups take the quote reversed, as the flow's own packets would arrive.
-    private void TranslateIcmpError(Span<byte> frame, ref FrameInfo info)
+    // IPVS ip_vs_in_icmp / ip_vs_out_icmp (ip_vs_in_icmp_v6 / ip_vs_out_icmp_v6): an error about one of our NAT
+    // connections is translated so that its receiver can match the quote against its own socket. Which side it came
+    // from follows from the quote: a packet the director sent to the client (VIP:vport -> CIP:cport) or one it sent to
+    // a real server (CIP:cport -> RIP:rport). Both lookups take the quote reversed, as the flow's own packets would arrive.
+    private void TranslateIcmpError<TFamily, TAddress, TQuoted>(Span<byte> frame, ref FrameInfo info)
+        where TFamily : struct, IAddressFamily<TAddress>, IIcmpFamily<TAddress, TQuoted>
+        where TAddress : unmanaged, IEquatable<TAddress>
+        where TQuoted : struct
     {
-        if (!Icmp.TryReadQuoted(frame, info, out var quoted))
+        if (!TFamily.TryReadQuoted(frame, in info, out var quoted))
         {
             _counters.IcmpMalformed++;
             return;
         }
 
-        if (quoted.Protocol == IpProtocol.Icmp)
+        var protocol = TFamily.QuotedProtocol(in quoted);
+        if (protocol == TFamily.IcmpProtocol)
         {
             // An error about an ICMP message (e.g. about an echo reply of ours) concerns no connection.
             _counters.IcmpAboutIcmp++;
             return;
         }
 
-        if (quoted.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp))
+        if (protocol is not (IpProtocol.Tcp or IpProtocol.Udp))
         {
             _counters.IcmpUnknownFlow++;
             return;
         }
 
-        if (!quoted.HasPorts)
+        if (!TFamily.QuotedHasPorts(in quoted))
         {
             _counters.IcmpMalformed++;
             return;
         }
 
-        if (!Icmp.IsChecksumValid(frame.Slice(info.L4Offset, info.L4Length)))
+        if (!TFamily.IsChecksumValid(frame, in info))
         {
             _counters.IcmpBadChecksum++;
             return;
         }
 
-        var index = _connections.FindInbound(quoted.Protocol, quoted.DestinationAddress, quoted.DestinationPort, quoted.SourceAddress, quoted.SourcePort);
+        var connections = TFamily.Connections(this);
+        var quotedSource = TFamily.QuotedSource(in quoted);
+        var quotedDestination = TFamily.QuotedDestination(in quoted);
+        var quotedSourcePort = TFamily.QuotedSourcePort(in quoted);
+        var quotedDestinationPort = TFamily.QuotedDestinationPort(in quoted);
+        var index = connections.FindInbound(protocol, quotedDestination, quotedDestinationPort, quotedSource, quotedSourcePort);
         if (index >= 0)
         {
-            IcmpErrorToServer(frame, ref info, in quoted, index);
+            IcmpErrorToServer<TFamily, TAddress, TQuoted>(frame, ref info, in quoted, index);
             return;
         }
 
-        index = _connections.FindOutbound(quoted.Protocol, quoted.DestinationAddress, quoted.DestinationPort, quoted.SourceAddress, quoted.SourcePort);
+        index = connections.FindOutbound(protocol, quotedDestination, quotedDestinationPort, quotedSource, quotedSourcePort);
         if (index >= 0)
         {
-            IcmpErrorToClient(frame, ref info, in quoted, index);
+            IcmpErrorToClient<TFamily, TAddress, TQuoted>(frame, ref info, in quoted, index);
             return;
         }
 
@@ -84,9 +97,13 @@ public sealed partial class PacketWorker
 
     // From the client side: outer destination, quoted source and source port become the real server's (ip_vs_nat_icmp
     // with inout 0). The connection's state and timer are left alone, as IPVS does.
-    private void IcmpErrorToServer(Span<byte> frame, ref FrameInfo info, in QuotedPacket quoted, int index)
+    private void IcmpErrorToServer<TFamily, TAddress, TQuoted>(Span<byte> frame, ref FrameInfo info, in TQuoted quoted, int index)
+        where TFamily : struct, IAddressFamily<TAddress>, IIcmpFamily<TAddress, TQuoted>
+        where TAddress : unmanaged, IEquatable<TAddress>
+        where TQuoted : struct
     {
-        if (_connections.GetDestination(index) is not RealServer server)
+        var connections = TFamily.Connections(this);
+        if (connections.GetDestination(index) is not RealServer server)
         {
             _counters.NoDestination++;
             return;
@@ -99,8 +116,8 @@ public sealed partial class PacketWorker
         }
 
         var length = info.L3Offset + info.IpTotalLength;
-        var outLink = _links[_serverLink[index]];
-        var nextHop = NextHop(outLink, server.Address);
+        var outLink = _links[TFamily.ServerLinkOf(this, index)];
+        var nextHop = TFamily.NextHop(outLink, TFamily.ServerAddress(server));
         server.Stats.AddInbound(info.IpTotalLength);
         server.Service.Stats.AddInbound(info.IpTotalLength);
         switch (server.Method)
@@ -109,45 +126,38 @@ public sealed partial class PacketWorker
             // holds the VIP itself, so the quote already names it.
             case ForwardingMethod.DirectRouting:
                 _counters.IcmpErrorsForwarded++;
-                ForwardDirect(outLink, nextHop, frame[..length], ref info);
+                TFamily.ForwardDirect(this, outLink, nextHop, frame[..length], ref info);
                 return;
             case ForwardingMethod.Tunnel:
                 _counters.IcmpErrorsForwarded++;
-                ForwardTunnel(outLink, nextHop, server, frame[..length], ref info);
+                TFamily.ForwardTunnel(this, outLink, nextHop, server, frame[..length], ref info);
                 return;
         }
 
-        ref readonly var entry = ref _connections[index];
-        IcmpErrorRewriter.TranslateTowardsServer(frame, info, quoted, entry.RealAddress, entry.RealPort);
+        ref readonly var entry = ref connections[index];
+        TFamily.TranslateTowardsServer(frame, in info, in quoted, entry.RealAddress, entry.RealPort);
         _counters.IcmpErrorsTranslated++;
-        if (outLink.Neighbors.TryResolve(nextHop, _nowMs, out var mac))
-        {
-            Transmit(outLink, frame[..length], ref info, mac);
-        }
-        else if (outLink.Neighbors.TryHold(nextHop, frame[..length]))
-        {
-            _counters.NeighborHeld++;
-        }
-        else
-        {
-            _counters.NeighborUnresolved++;
-        }
+        SendOrHold<TFamily, TAddress>(outLink, nextHop, frame[..length], ref info);
     }
 
     // From the real server side: outer source, quoted destination and destination port become the VIP's
     // (ip_vs_nat_icmp with inout 1, reached through handle_response_icmp), sent where the client's packets came from.
-    private void IcmpErrorToClient(Span<byte> frame, ref FrameInfo info, in QuotedPacket quoted, int index)
+    private void IcmpErrorToClient<TFamily, TAddress, TQuoted>(Span<byte> frame, ref FrameInfo info, in TQuoted quoted, int index)
+        where TFamily : struct, IAddressFamily<TAddress>, IIcmpFamily<TAddress, TQuoted>
+        where TAddress : unmanaged, IEquatable<TAddress>
+        where TQuoted : struct
     {
-        ref readonly var entry = ref _connections[index];
-        IcmpErrorRewriter.TranslateTowardsClient(frame, info, quoted, entry.VirtualAddress, entry.VirtualPort);
+        var connections = TFamily.Connections(this);
+        ref readonly var entry = ref connections[index];
+        TFamily.TranslateTowardsClient(frame, in info, in quoted, entry.VirtualAddress, entry.VirtualPort);
         _counters.IcmpErrorsTranslated++;
-        if (_connections.GetDestination(index) is RealServer server)
+        if (connections.GetDestination(index) is RealServer server)
         {
             server.Stats.AddOutbound(info.IpTotalLength);
             server.Service.Stats.AddOutbound(info.IpTotalLength);
         }
 
         var length = info.L3Offset + info.IpTotalLength;
-        Transmit(_links[_clientLink[index]], frame[..length], ref info, new MacAddress(_clientMac[index]));
+        Transmit(_links[TFamily.ClientLinkOf(this, index)], frame[..length], ref info, new MacAddress(TFamily.ClientMacOf(this, index)));
     }
 }

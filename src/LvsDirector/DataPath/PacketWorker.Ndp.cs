@@ -23,7 +23,7 @@ public sealed partial class PacketWorker
             var mac = advertisement.HasTargetLinkLayerAddress ? advertisement.TargetLinkLayerAddress : advertisement.EthernetSource;
             if (link.Neighbors6.Learn(advertisement.TargetAddress, mac, _nowMs, create: false))
             {
-                SendHeld6(link, advertisement.TargetAddress);
+                SendHeld<Ipv6Family, UInt128>(link, advertisement.TargetAddress);
             }
 
             return;
@@ -38,7 +38,7 @@ public sealed partial class PacketWorker
         if (solicitation.HasSourceLinkLayerAddress
             && link.Neighbors6.Learn(solicitation.SourceAddress, solicitation.SourceLinkLayerAddress, _nowMs, create: false))
         {
-            SendHeld6(link, solicitation.SourceAddress);
+            SendHeld<Ipv6Family, UInt128>(link, solicitation.SourceAddress);
         }
 
         if (!link.AnnouncedVips6.Contains(solicitation.TargetAddress))
@@ -51,30 +51,6 @@ public sealed partial class PacketWorker
         if (length > 0 && link.Link.TrySend(_scratch.AsSpan(0, length)))
         {
             _counters.NeighborAdvertisementsSent++;
-        }
-    }
-
-    private void SendHeld6(LinkContext link, UInt128 address)
-    {
-        if (!link.Neighbors6.TryTakeHeld(address, out var held, out var mac))
-        {
-            return;
-        }
-
-        var parsed = FrameParser.Parse(held, out var info);
-        if (parsed == ParseResult.Ok)
-        {
-            Transmit(link, held, ref info, mac);
-        }
-        else if (parsed is ParseResult.UnsupportedProtocol or ParseResult.Fragment && held.Length <= EthernetHeader.Length + link.Link.Mtu + 4)
-        {
-            // A 6in6 packet built by ForwardTunnel6 or a fragment: already fits, only the MACs are missing.
-            EthernetHeader.SetDestination(held, mac);
-            EthernetHeader.SetSource(held, link.Mac);
-            if (link.Link.TrySend(held))
-            {
-                _counters.Forwarded++;
-            }
         }
     }
 

@@ -18,8 +18,11 @@ namespace LvsDirector.DataPath;
 /// network's template and reuses its real server, otherwise schedules and creates one; a one-packet (--ops) UDP
 /// service schedules every datagram and keeps only a short reply entry. The control plane reaches the worker's
 /// private state only through <see cref="Post"/>: actions run on the worker thread between batches.
-/// IPv6 goes the same way in the *6 partial files (own connection table, Neighbor Discovery instead of ARP, Packet Too
-/// Big instead of fragmentation); the IPv4 path only pays one branch on <see cref="FrameInfo.IsIpv6"/>.
+/// IPv4 and IPv6 share one implementation of the connection flow, persistence, forwarding, fragments and ICMP:
+/// generic methods over an address family struct (<see cref="Ipv4Family"/>, <see cref="Ipv6Family"/>) whose static
+/// members the JIT specialises, so each family runs its own direct-call copy. What really differs stays per family in
+/// the *6 partial files and the family structs (NAT rewrite, ICMP builders, Neighbor Discovery instead of ARP, Packet
+/// Too Big instead of fragmentation, tunnel headers); the IPv4 path only pays one branch on <see cref="FrameInfo.IsIpv6"/>.
 /// </remarks>
 public sealed partial class PacketWorker : IFrameSink
 {
@@ -244,11 +247,11 @@ public sealed partial class PacketWorker : IFrameSink
                 {
                     if (info.IsIpv6)
                     {
-                        HandleFragment6(link, frame, flags, ref info);
+                        HandleFragment<Ipv6Family, UInt128, Ipv6FragmentKey>(link, frame, flags, ref info);
                     }
                     else
                     {
-                        HandleFragment(link, frame, flags, ref info);
+                        HandleFragment<Ipv4Family, uint, FragmentKey>(link, frame, flags, ref info);
                     }
                 }
                 else
@@ -272,6 +275,16 @@ public sealed partial class PacketWorker : IFrameSink
             return;
         }
 
+        HandleForUs<Ipv4Family, uint, QuotedPacket>(link, frame, flags, ref info);
+    }
+
+    // A packet of either family addressed to our MAC: TCP and UDP go to the connection flow, the family's ICMP to
+    // its handler, anything else is not ours.
+    private void HandleForUs<TFamily, TAddress, TQuoted>(LinkContext link, Span<byte> frame, FrameFlags flags, ref FrameInfo info)
+        where TFamily : struct, IAddressFamily<TAddress>, IIcmpFamily<TAddress, TQuoted>
+        where TAddress : unmanaged, IEquatable<TAddress>
+        where TQuoted : struct
+    {
         if (!IsForUs(link, frame))
         {
             _counters.NotForUs++;
@@ -280,11 +293,11 @@ public sealed partial class PacketWorker : IFrameSink
 
         if (info.Protocol is IpProtocol.Tcp or IpProtocol.Udp)
         {
-            HandleTransport(link, frame, flags, ref info);
+            HandleTransport<TFamily, TAddress>(link, frame, flags, ref info);
         }
-        else if (info.Protocol == IpProtocol.Icmp)
+        else if (info.Protocol == TFamily.IcmpProtocol)
         {
-            HandleIcmp(link, frame, ref info);
+            HandleIcmp<TFamily, TAddress, TQuoted>(link, frame, ref info);
         }
         else
         {
@@ -295,36 +308,40 @@ public sealed partial class PacketWorker : IFrameSink
     private static bool IsForUs(LinkContext link, ReadOnlySpan<byte> frame) =>
         EthernetHeader.Destination(frame) == link.Mac;
 
-    private void HandleTransport(LinkContext link, Span<byte> frame, FrameFlags flags, ref FrameInfo info)
+    // The transport flow of both families (IPv4 and IPv6 differ only in what TFamily supplies): an existing
+    // connection, then a reply to one, then a new connection on a virtual service.
+    private void HandleTransport<TFamily, TAddress>(LinkContext link, Span<byte> frame, FrameFlags flags, ref FrameInfo info)
+        where TFamily : struct, IAddressFamily<TAddress>
+        where TAddress : unmanaged, IEquatable<TAddress>
     {
-        var index = _connections.FindInbound(info.Protocol, info.SourceAddress, info.SourcePort, info.DestinationAddress, info.DestinationPort);
-        if (index >= 0)
+        var connections = TFamily.Connections(this);
+        var source = TFamily.Source(in info);
+        var destination = TFamily.Destination(in info);
+        var index = connections.FindInbound(info.Protocol, source, info.SourcePort, destination, info.DestinationPort);
+        if (index >= 0 && info.Protocol == IpProtocol.Tcp && IsPlainSyn(info.TcpFlags) && connections.IsClosedForReuse(index))
         {
-            if (info.Protocol == IpProtocol.Tcp && IsPlainSyn(info.TcpFlags) && _connections.IsClosedForReuse(index))
-            {
-                // conn_reuse: a new SYN on a closing entry is a new connection and is scheduled afresh.
-                _connections.Remove(index);
-                index = -1;
-            }
+            // conn_reuse: a new SYN on a closing entry is a new connection and is scheduled afresh.
+            connections.Remove(index);
+            index = -1;
         }
 
         if (index >= 0)
         {
-            ForwardInbound(frame, flags, ref info, index);
+            ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
             return;
         }
 
-        index = _connections.FindOutbound(info.Protocol, info.SourceAddress, info.SourcePort, info.DestinationAddress, info.DestinationPort);
+        index = connections.FindOutbound(info.Protocol, source, info.SourcePort, destination, info.DestinationPort);
         if (index >= 0)
         {
-            ForwardOutbound(frame, flags, ref info, index);
+            ForwardOutbound<TFamily, TAddress>(frame, flags, ref info, index);
             return;
         }
 
         var snapshot = _services.Current;
-        if (!snapshot.TryFindForPacket(info.Protocol, info.DestinationAddress, info.DestinationPort, out var service))
+        if (!TFamily.TryFindService(snapshot, in info, out var service))
         {
-            if (snapshot.IsVirtualAddress(info.DestinationAddress))
+            if (TFamily.IsVirtualAddress(snapshot, in info))
             {
                 _counters.NoService++;
             }
@@ -348,7 +365,7 @@ public sealed partial class PacketWorker : IFrameSink
         ushort realPort;
         if (persistence is not null)
         {
-            if (!SchedulePersistent(service, persistence, ref info, out server, out template))
+            if (!SchedulePersistent<TFamily, TAddress>(service, persistence, ref info, out server, out template))
             {
                 return;
             }
@@ -365,7 +382,7 @@ public sealed partial class PacketWorker : IFrameSink
                 return;
             }
 
-            var input = new ScheduleInput(info.SourceAddress, info.DestinationAddress, info.SourcePort, info.DestinationPort, info.Protocol);
+            var input = TFamily.ScheduleInput(in info);
             if (service.Scheduler.Schedule(in input) is not RealServer scheduled)
             {
                 _counters.NoDestination++;
@@ -376,7 +393,7 @@ public sealed partial class PacketWorker : IFrameSink
             realPort = server.Port != 0 ? server.Port : info.DestinationPort;
         }
 
-        var serverLink = LinkFor(server.Address);
+        var serverLink = TFamily.ServerLink(this, server);
         if (serverLink < 0)
         {
             _counters.NoRoute++;
@@ -391,14 +408,14 @@ public sealed partial class PacketWorker : IFrameSink
 
         if (service.OnePacket && info.Protocol == IpProtocol.Udp)
         {
-            index = _connections.AddOnePacket(info.Protocol, info.SourceAddress, info.SourcePort, info.DestinationAddress, info.DestinationPort,
-                server.Address, realPort, server, _options.OnePacketReplySeconds, _nowMs);
+            index = connections.AddOnePacket(info.Protocol, source, info.SourcePort, destination, info.DestinationPort,
+                TFamily.ServerAddress(server), realPort, server, _options.OnePacketReplySeconds, _nowMs);
             _counters.OnePacketScheduled++;
         }
         else
         {
-            index = _connections.Add(info.Protocol, info.SourceAddress, info.SourcePort, info.DestinationAddress, info.DestinationPort,
-                server.Address, realPort, server, inputOnly: server.Method != ForwardingMethod.Masquerade, _nowMs, template);
+            index = connections.Add(info.Protocol, source, info.SourcePort, destination, info.DestinationPort,
+                TFamily.ServerAddress(server), realPort, server, inputOnly: server.Method != ForwardingMethod.Masquerade, _nowMs, template);
         }
 
         if (index < 0)
@@ -407,54 +424,56 @@ public sealed partial class PacketWorker : IFrameSink
             return;
         }
 
-        _clientMac[index] = EthernetHeader.Source(frame).Value;
-        _clientLink[index] = (byte)link.Index;
-        _serverLink[index] = (byte)serverLink;
+        TFamily.SetPeers(this, index, EthernetHeader.Source(frame).Value, link.Index, serverLink);
         service.Stats.AddConnection();
         server.Stats.AddConnection();
-        ForwardInbound(frame, flags, ref info, index);
+        ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
     }
 
     // ip_vs_sched_persist: the template key is (protocol, client network, 0, VIP, service port) for a normal service,
     // (protocol, client network, 0, VIP, 0) for a port-zero one and (IP, client network, 0, mark, 0) for a firewall
-    // mark. An existing usable template decides the real server (thresholds are not consulted, as in IPVS) and has
+    // mark; the client network is the source under the service's netmask (IPv4) or prefix mask (IPv6, default /128).
+    // An existing usable template decides the real server (thresholds are not consulted, as in IPVS) and has
     // its timer restarted; otherwise the scheduler picks one and a template is created.
-    private bool SchedulePersistent(VirtualService service, PersistenceSettings persistence, ref FrameInfo info, out RealServer server, out int template)
+    private bool SchedulePersistent<TFamily, TAddress>(VirtualService service, PersistenceSettings persistence, ref FrameInfo info, out RealServer server, out int template)
+        where TFamily : struct, IAddressFamily<TAddress>
+        where TAddress : unmanaged, IEquatable<TAddress>
     {
-        var clientNetwork = info.SourceAddress & persistence.Netmask;
+        var connections = TFamily.Connections(this);
+        var clientNetwork = TFamily.ClientNetwork(in info, persistence);
         byte protocol;
-        uint virtualAddress;
+        TAddress virtualAddress;
         ushort virtualPort;
         var onServicePort = !service.IsFwmark && service.Port != 0;
         if (service.IsFwmark)
         {
             protocol = 0;
-            virtualAddress = service.Fwmark;
+            virtualAddress = TFamily.FromMark(service.Fwmark);
             virtualPort = 0;
         }
         else
         {
             protocol = info.Protocol;
-            virtualAddress = info.DestinationAddress;
+            virtualAddress = TFamily.Destination(in info);
             virtualPort = onServicePort ? info.DestinationPort : (ushort)0;
         }
 
-        template = _connections.FindTemplate(protocol, clientNetwork, virtualAddress, virtualPort);
+        template = connections.FindTemplate(protocol, clientNetwork, virtualAddress, virtualPort);
         if (template >= 0)
         {
-            if (_connections.GetDestination(template) is RealServer bound && IsTemplateUsable(bound))
+            if (connections.GetDestination(template) is RealServer bound && IsTemplateUsable(bound))
             {
                 server = bound;
-                _connections.TouchTemplate(template, _nowMs);
+                connections.TouchTemplate(template, _nowMs);
                 return true;
             }
 
-            _connections.InvalidateTemplate(template);
+            connections.InvalidateTemplate(template);
             _counters.TemplatesExpired++;
             template = -1;
         }
 
-        var input = new ScheduleInput(info.SourceAddress, info.DestinationAddress, info.SourcePort, info.DestinationPort, info.Protocol);
+        var input = TFamily.ScheduleInput(in info);
         if (service.Scheduler.Schedule(in input) is not RealServer scheduled)
         {
             _counters.NoDestination++;
@@ -463,14 +482,14 @@ public sealed partial class PacketWorker : IFrameSink
         }
 
         server = scheduled;
-        if (LinkFor(server.Address) < 0)
+        if (TFamily.ServerLink(this, server) < 0)
         {
             _counters.NoRoute++;
             return false;
         }
 
-        template = _connections.AddTemplate(protocol, clientNetwork, virtualAddress, virtualPort,
-            server.Address, onServicePort ? server.Port : (ushort)0, server, persistence.TimeoutSeconds, _nowMs);
+        template = connections.AddTemplate(protocol, clientNetwork, virtualAddress, virtualPort,
+            TFamily.ServerAddress(server), onServicePort ? server.Port : (ushort)0, server, persistence.TimeoutSeconds, _nowMs);
         if (template < 0)
         {
             _counters.ConnectionTableFull++;
@@ -479,6 +498,33 @@ public sealed partial class PacketWorker : IFrameSink
 
         _counters.TemplatesCreated++;
         return true;
+    }
+
+    // Where a new connection's replies go and where its server is, in the connection's slot.
+    internal void SetPeers(int index, ulong clientMac, int clientLink, int serverLink)
+    {
+        _clientMac[index] = clientMac;
+        _clientLink[index] = (byte)clientLink;
+        _serverLink[index] = (byte)serverLink;
+    }
+
+    internal int ServerLinkOf(int index) => _serverLink[index];
+
+    internal int ClientLinkOf(int index) => _clientLink[index];
+
+    internal ulong ClientMacOf(int index) => _clientMac[index];
+
+    internal int ServerLinkOf6(int index) => _serverLink6[index];
+
+    internal int ClientLinkOf6(int index) => _clientLink6[index];
+
+    internal ulong ClientMacOf6(int index) => _clientMac6[index];
+
+    internal void SetPeers6(int index, ulong clientMac, int clientLink, int serverLink)
+    {
+        _clientMac6[index] = clientMac;
+        _clientLink6[index] = (byte)clientLink;
+        _serverLink6[index] = (byte)serverLink;
     }
 
     // ip_vs_check_template: the destination must still be in its service, and with expire_quiescent_template not
@@ -491,7 +537,7 @@ public sealed partial class PacketWorker : IFrameSink
     private bool MayStartConnection(byte tcpFlags) =>
         _options.SloppyTcp ? (tcpFlags & TcpFlags.Rst) == 0 : IsPlainSyn(tcpFlags);
 
-    private int LinkFor(uint address)
+    internal int LinkFor(uint address)
     {
         for (var i = 0; i < _links.Length; i++)
         {
@@ -526,7 +572,7 @@ public sealed partial class PacketWorker : IFrameSink
     }
 
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
-    private static uint NextHop(LinkContext link, uint address)
+    internal static uint NextHop(LinkContext link, uint address)
     {
         if (link.Routes.Length == 0 || link.IsOnLink(address))
         {
