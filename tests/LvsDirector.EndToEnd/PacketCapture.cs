@@ -64,7 +64,11 @@ public sealed class PacketCapture
         var filter = fromMac is null ? bad : $"eth.src == {fromMac} && ({bad})";
         var result = await Shell.RunAsync("tshark",
         [
+            // No TCP reassembly: a legitimate retransmission overlapping earlier data makes tshark's reassembly of
+            // whatever it guesses runs on the port (9100 is "JetDirect") report "malformed", which says nothing about
+            // the frames themselves.
             "-r", Path, "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+            "-o", "tcp.desegment_tcp_streams:FALSE",
             "-Y", filter,
         ], TimeSpan.FromSeconds(60));
         result.EnsureSuccess();
