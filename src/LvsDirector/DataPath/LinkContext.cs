@@ -34,7 +34,11 @@ internal sealed class LinkContext
 
         // Link-local prefixes are on every link, so they say nothing about which link a global address is on.
         Subnets6 = addresses6.Where(a => !Ipv6Address.IsLinkLocal(a.Address))
-            .Select(a => (a.Address & Ipv6Address.PrefixMask(a.PrefixLength), Ipv6Address.PrefixMask(a.PrefixLength)))
+            .Select(a =>
+            {
+                var mask = Ipv6Address.PrefixMask(a.PrefixLength);
+                return (a.Address & mask, mask);
+            })
             .ToArray();
         LinkLocalAddress6 = addresses6.Select(a => a.Address).FirstOrDefault(Ipv6Address.IsLinkLocal);
         if (LinkLocalAddress6 == UInt128.Zero)

@@ -1,3 +1,5 @@
+using LvsDirector.Packets;
+
 namespace LvsDirector.Forwarding;
 
 /// <summary>One IPv6 route of an interface: packets to <c>(address &amp; Mask) == Destination</c> go to <see cref="Gateway"/>.</summary>
@@ -7,7 +9,7 @@ namespace LvsDirector.Forwarding;
 public readonly record struct Route6(UInt128 Destination, int PrefixLength, UInt128 Gateway)
 {
     /// <summary>The prefix as a mask, kept beside the length so matching is one AND and one compare.</summary>
-    public UInt128 Mask { get; } = PrefixLength <= 0 ? UInt128.Zero : UInt128.MaxValue << (128 - Math.Min(PrefixLength, 128));
+    public UInt128 Mask { get; } = Ipv6Address.PrefixMask(Math.Clamp(PrefixLength, 0, 128));
 
     public bool Matches(UInt128 address) => (address & Mask) == Destination;
 }

@@ -158,8 +158,8 @@ public static class FrameParser
         info.IsIpv6 = true;
         info.IpTotalLength = totalLength;
         info.Ttl = ip[7];
-        info.SourceAddress6 = BinaryPrimitives.ReadUInt128BigEndian(ip[8..]);
-        info.DestinationAddress6 = BinaryPrimitives.ReadUInt128BigEndian(ip[24..]);
+        info.SourceAddress6 = Ipv6Header.Source(ip);
+        info.DestinationAddress6 = Ipv6Header.Destination(ip);
 
         // Extension headers: each announces the next; the walk ends at the upper-layer header (or at the data of a
         // non-first fragment, which is no header at all). Bounded so a chain of tiny headers cannot make us loop long.
