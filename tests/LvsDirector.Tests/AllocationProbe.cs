@@ -8,17 +8,33 @@ namespace LvsDirector.Tests;
 /// </summary>
 internal static class AllocationProbe
 {
+    /// <summary>The round number the measured run gets; warm-up rounds are numbered below it.</summary>
+    public const int MeasuredRound = WarmupRounds;
+
+    private const int WarmupRounds = 3;
+
     public static long Measure(Action<int> loop, int warmupCount, int measuredCount)
     {
         ArgumentNullException.ThrowIfNull(loop);
-        for (var round = 0; round < 3; round++)
+        return Measure((_, count) => loop(count), warmupCount, measuredCount);
+    }
+
+    /// <summary>
+    /// As <see cref="Measure(Action{int}, int, int)"/>, for loops that must not repeat themselves across rounds
+    /// (new connections each time, say): the loop gets the round number (0, 1, 2 warming up, then
+    /// <see cref="MeasuredRound"/>) and the count.
+    /// </summary>
+    public static long Measure(Action<int, int> loop, int warmupCount, int measuredCount)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        for (var round = 0; round < WarmupRounds; round++)
         {
-            loop(warmupCount);
+            loop(round, warmupCount);
             Thread.Sleep(100);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        loop(measuredCount);
+        loop(MeasuredRound, measuredCount);
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }

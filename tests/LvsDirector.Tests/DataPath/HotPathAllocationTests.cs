@@ -26,19 +26,7 @@ public class HotPathAllocationTests
         var data = NatTestBed.Client().Tcp(1, 80, TcpFlags.Ack | TcpFlags.Psh, new byte[64]);
         var reply = NatTestBed.Server(0).Tcp(8080, 1, TcpFlags.Ack, new byte[64]);
 
-        // Warm up every branch on addresses the measured run does not use, in rounds with pauses: tiered
-        // compilation promotes methods in the background after a delay, and the runtime's bookkeeping for
-        // that allocates a few bytes on the calling thread the first time — not per packet.
-        for (var round = 0; round < 3; round++)
-        {
-            Run(bed, syn, data, reply, clientBase: 0xC612_1000u + ((uint)round << 8), count: 10_000);
-            Thread.Sleep(250);
-        }
-        var forwardedBefore = bed.Counters.ForwardedFrames;
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var frames = Run(bed, syn, data, reply, clientBase: 0xC614_0000, count: NewConnections);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var (allocated, frames, forwardedBefore, _) = Measure(bed, syn, data, reply, NewConnections);
 
         Assert.True(frames >= 1_000_000, $"only {frames} frames pushed");
         Assert.Equal(0, allocated);
@@ -65,16 +53,8 @@ public class HotPathAllocationTests
         var syn = NatTestBed.Client().Tcp(1, 80, TcpFlags.Syn, []);
         var data = NatTestBed.Client().Tcp(1, 80, TcpFlags.Ack | TcpFlags.Psh, new byte[64]);
         var reply = NatTestBed.Server(0).Tcp(80, 1, TcpFlags.Ack, new byte[64]);
-        for (var round = 0; round < 3; round++)
-        {
-            Run(bed, syn, data, reply, clientBase: 0xC612_1000u + ((uint)round << 8), count: 10_000);
-            Thread.Sleep(250);
-        }
 
-        var templatesBefore = bed.Connections.TemplateCount;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var frames = Run(bed, syn, data, reply, clientBase: 0xC614_0000, count: Connections);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var (allocated, frames, _, templatesBefore) = Measure(bed, syn, data, reply, Connections);
 
         Assert.True(frames >= 400_000, $"only {frames} frames pushed");
         Assert.Equal(0, allocated);
@@ -101,20 +81,31 @@ public class HotPathAllocationTests
         var syn = NatTestBed.Client().Tcp(1, 80, TcpFlags.Syn, []);
         var data = NatTestBed.Client().Tcp(1, 80, TcpFlags.Ack | TcpFlags.Psh, new byte[1500 - 40]);
         var reply = NatTestBed.Server(0).Tcp(80, 1, TcpFlags.Ack, new byte[64]);
-        for (var round = 0; round < 3; round++)
-        {
-            Run(bed, syn, data, reply, clientBase: 0xC612_1000u + ((uint)round << 8), count: 10_000);
-            Thread.Sleep(250);
-        }
 
-        var forwardedBefore = bed.Counters.ForwardedFrames;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var frames = Run(bed, syn, data, reply, clientBase: 0xC614_0000, count: Connections);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var (allocated, frames, forwardedBefore, _) = Measure(bed, syn, data, reply, Connections);
 
         Assert.True(frames >= 200_000, $"only {frames} frames pushed");
         Assert.Equal(0, allocated);
         Assert.True(bed.Counters.ForwardedFrames - forwardedBefore >= Connections);
+    }
+
+    // Warm-up rounds take every branch on addresses the measured run does not use (see AllocationProbe);
+    // the counters are read just before the measured run.
+    private static (long Allocated, long Frames, long ForwardedBefore, int TemplatesBefore) Measure(
+        NatTestBed bed, byte[] syn, byte[] data, byte[] reply, int connections)
+    {
+        long frames = 0, forwardedBefore = 0;
+        var templatesBefore = 0;
+        var allocated = AllocationProbe.Measure(
+            (round, count) =>
+            {
+                forwardedBefore = bed.Counters.ForwardedFrames;
+                templatesBefore = bed.Connections.TemplateCount;
+                frames = Run(bed, syn, data, reply, ClientBase(round), count);
+            },
+            warmupCount: 10_000,
+            measuredCount: connections);
+        return (allocated, frames, forwardedBefore, templatesBefore);
     }
 
     // Each connection: its SYN (scheduled and added), a data segment (found inbound), and — for a third of
@@ -146,6 +137,10 @@ public class HotPathAllocationTests
 
         return frames;
     }
+
+    // Warm-up rounds use their own client addresses so the measured run still opens new connections.
+    private static uint ClientBase(int round) =>
+        round == AllocationProbe.MeasuredRound ? 0xC614_0000u : 0xC612_1000u + ((uint)round << 8);
 
     private static void Patch(byte[] frame, uint address, ushort port, bool source)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using LvsDirector.Io;
 using LvsDirector.Packets;
@@ -180,6 +181,7 @@ public sealed class AfPacketLinkTests
         var frame = ExperimentalFrame(VethLab.MacB, VethLab.MacA, NewMarker(), 200);
         var sink = new CountingSink(ExperimentalEtherType);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Run(int frames)
         {
             var target = sink.Count + frames;
@@ -195,18 +197,15 @@ public sealed class AfPacketLinkTests
             }
         }
 
-        // Warm-up takes every path once (JIT, tiering, lazily created runtime state allocate a little once).
-        for (var round = 0; round < 3; round++)
-        {
-            Run(200);
-        }
-
-        var received = sink.Count;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-
-        Run(1000);
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var received = 0;
+        var allocated = AllocationProbe.Measure(
+            frames =>
+            {
+                received = sink.Count;
+                Run(frames);
+            },
+            200,
+            1000);
         Assert.Equal(1000, sink.Count - received);
         Assert.Equal(0, allocated);
     }

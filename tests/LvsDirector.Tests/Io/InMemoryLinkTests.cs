@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using LvsDirector.Io;
 using LvsDirector.Packets;
 
@@ -167,6 +168,7 @@ public sealed class InMemoryLinkTests
         var frame = new byte[64];
         frame.AsSpan().Fill(0x5a);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Run(int frames)
         {
             for (var done = 0; done < frames; done += Batch)
@@ -181,13 +183,15 @@ public sealed class InMemoryLinkTests
             }
         }
 
-        Run(Batch * 1000);
-        var sentBefore = output.Counters.Sent;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-
-        Run(Total);
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long sentBefore = 0;
+        var allocated = AllocationProbe.Measure(
+            frames =>
+            {
+                sentBefore = output.Counters.Sent;
+                Run(frames);
+            },
+            Batch * 1000,
+            Total);
         Assert.Equal(0, allocated);
         Assert.Equal(Total, output.Counters.Sent - sentBefore);
         Assert.Equal(0, output.Counters.SendFailures);

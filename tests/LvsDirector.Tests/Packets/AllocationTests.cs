@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LvsDirector.Packets;
 
 namespace LvsDirector.Tests.Packets;
@@ -13,16 +14,14 @@ public class AllocationTests
             new FrameBuilder { VlanId = 3 }.Udp(5000, 53, new byte[33]),
             new FrameBuilder().IcmpEcho(1, 2, new byte[56]),
         };
-        int checksum = Run(frames, 1000); // warm up (JIT) outside the measurement
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        checksum += Run(frames, 1_000_000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        int checksum = 0;
+        long allocated = AllocationProbe.Measure(count => checksum += Run(frames, count), 10_000, 1_000_000);
 
         Assert.Equal(0, allocated);
         Assert.NotEqual(0, checksum);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Run(byte[][] frames, int count)
     {
         int acc = 0;
