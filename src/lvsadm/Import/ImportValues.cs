@@ -201,4 +201,42 @@ internal static class ImportValues
             ? name
             : throw new ImportParseException(file, line, $"{what}: unknown scheduler '{text}'; lvsd knows {string.Join(", ", Schedulers)}");
     }
+
+    /// <summary>
+    /// keepalived's TIMER: seconds, with a fraction down to microseconds ("6", "1.5"). lvsd counts in whole
+    /// milliseconds, so a finer value is rounded up and <paramref name="rounded"/> says so.
+    /// </summary>
+    public static TimeSpan ParseSeconds(string text, string file, int line, string what, out bool rounded)
+    {
+        rounded = false;
+        if (text.Length == 0 || text.StartsWith('.') || text.EndsWith('.') || !text.All(c => char.IsAsciiDigit(c) || c == '.')
+            || text.Count(c => c == '.') > 1
+            || !decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+        {
+            throw new ImportParseException(file, line, $"{what}: '{text}' is not a number of seconds");
+        }
+
+        if (seconds <= 0 || seconds > 86400)
+        {
+            throw new ImportParseException(file, line, $"{what}: {text} is out of range (more than 0, at most 86400 seconds)");
+        }
+
+        var milliseconds = seconds * 1000;
+        var whole = decimal.Ceiling(milliseconds);
+        rounded = whole != milliseconds;
+        return TimeSpan.FromMilliseconds((double)whole);
+    }
+
+    /// <summary>keepalived's BOOL: no value means true.</summary>
+    public static bool ParseBool(IReadOnlyList<string> arguments, string file, int line, string what) => arguments switch
+    {
+        [] => true,
+        [var word] => word.ToLowerInvariant() switch
+        {
+            "yes" or "true" or "on" or "1" => true,
+            "no" or "false" or "off" or "0" => false,
+            _ => throw new ImportParseException(file, line, $"{what}: '{word}' is not yes/no, true/false, on/off or 1/0"),
+        },
+        _ => throw new ImportParseException(file, line, $"{what}: expected at most one value"),
+    };
 }

@@ -67,4 +67,33 @@ internal sealed class ImportedConfiguration
 
         Services.Add(service);
     }
+
+    /// <summary>
+    /// The sorry server follows the real servers' rules: the service's address family, and no port of its own
+    /// unless masqueraded. What breaks them is reported (<paramref name="what"/> names the directive).
+    /// </summary>
+    public void FitSorryServer(ImportedService service, string what)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (service.SorryServer is not { } sorry)
+        {
+            return;
+        }
+
+        if (ImportValues.IsIPv6(sorry.Address) != service.IsIpv6)
+        {
+            Warn(service.SourceFile, sorry.SourceLine, $"{what} {sorry.Address} of {service.Key} not carried over (IPv4 and IPv6 do not mix in lvsd)");
+            service.SorryServer = null;
+        }
+        else if (sorry.Method != "masq" && sorry.Port != 0)
+        {
+            if (sorry.Port != service.Port || service.Fwmark != 0)
+            {
+                Warn(service.SourceFile, sorry.SourceLine,
+                    $"{what} {sorry.Address} port {sorry.Port}: the port is not carried over (with {sorry.Method} forwarding the packet keeps its destination port)");
+            }
+
+            service.SorryServer = sorry with { Port = 0 };
+        }
+    }
 }

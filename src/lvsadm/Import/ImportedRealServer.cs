@@ -22,7 +22,15 @@ internal sealed class ImportedRealServer
 
     public int SourceLine { get; init; }
 
-    public ImportedRealServer WithoutPort() => new()
+    /// <summary>The check that decides whether this server is up; null: never checked, always up.</summary>
+    public ImportedHealthCheck? HealthCheck { get; set; }
+
+    /// <summary>
+    /// The server without its port, for forwarding methods that keep the packet's destination port. A check that
+    /// connected to the dropped port keeps connecting there.
+    /// </summary>
+    /// <param name="servicePort">The port packets keep (0 for a firewall-mark service).</param>
+    public ImportedRealServer WithoutPort(int servicePort) => new()
     {
         Address = Address,
         Port = 0,
@@ -32,5 +40,6 @@ internal sealed class ImportedRealServer
         UpperThreshold = UpperThreshold,
         LowerThreshold = LowerThreshold,
         SourceLine = SourceLine,
+        HealthCheck = HealthCheck is { Port: 0, UsesPort: true } && Port != 0 && Port != servicePort ? HealthCheck with { Port = Port } : HealthCheck,
     };
 }

@@ -34,6 +34,8 @@ internal sealed class ImportedService
 
     public IList<ImportedRealServer> RealServers { get; } = new List<ImportedRealServer>();
 
+    public ImportedSorryServer? SorryServer { get; set; }
+
     public required string SourceFile { get; init; }
 
     public int SourceLine { get; init; }
@@ -56,6 +58,7 @@ internal sealed class ImportedService
             PersistenceNetmask = PersistenceNetmask,
             Ipv6Fwmark = Ipv6Fwmark,
             OnePacket = OnePacket,
+            SorryServer = SorryServer,
             SourceFile = SourceFile,
             SourceLine = sourceLine,
         };

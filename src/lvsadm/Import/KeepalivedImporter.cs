@@ -1,17 +1,12 @@
 namespace LvsDirector.Admin.Import;
 
 /// <summary>
-/// Translates the LVS part of keepalived.conf (virtual_server, virtual_server_group, real_server) into lvsd
-/// services and reports every other directive as not carried over.
+/// Translates the LVS part of keepalived.conf (virtual_server, virtual_server_group, real_server, their health
+/// checkers and sorry servers) into lvsd services and reports every other directive as not carried over.
 /// </summary>
 internal static class KeepalivedImporter
 {
     public const string Format = "keepalived";
-
-    private const string HealthReason = "health checks arrive in roadmap step 5";
-
-    private static readonly string[] CheckBlocks =
-        ["TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "FILE_CHECK", "PING_CHECK", "UDP_CHECK"];
 
     private static readonly string[] SchedulerFlagKeywords = ["sh-port", "sh-fallback", "mh-port", "mh-fallback", "flag-1", "flag-2", "flag-3"];
 
@@ -102,7 +97,10 @@ internal static class KeepalivedImporter
         }
 
         var template = new ImportedService { Protocol = "tcp", SourceFile = file, SourceLine = line };
+        var checkSettings = KeepalivedCheckSettings.None.With(statement.Block, result);
         (string Method, int GuePort)? defaultMethod = null;
+        (string Method, int GuePort)? sorryMethod = null;
+        KeepalivedStatement? sorry = null;
         var servers = new List<(ImportedRealServer Server, (string Method, int GuePort)? Method)>();
         var unsupportedProtocol = false;
         KeepalivedStatement? ops = null;
@@ -165,8 +163,19 @@ internal static class KeepalivedImporter
                     ops = directive;
                     template.OnePacket = true;
                     break;
+                case var setting when KeepalivedCheckSettings.IsSetting(setting):
+                case "inhibit_on_failure":
+                    // Settings were read above; a down server always keeps its place at weight 0 in lvsd,
+                    // which is what inhibit_on_failure asks for.
+                    break;
+                case "sorry_server":
+                    sorry = directive;
+                    break;
+                case "sorry_server_lvs_method":
+                    sorryMethod = Method(directive, result);
+                    break;
                 case "real_server":
-                    var server = RealServer(directive, result, out var serverMethod);
+                    var server = RealServer(directive, checkSettings, result, out var serverMethod);
                     if (server is not null)
                     {
                         servers.Add((server, serverMethod));
@@ -205,6 +214,12 @@ internal static class KeepalivedImporter
             }
         }
 
+        template.SorryServer = SorryServer(sorry, sorryMethod ?? defaultMethod, result);
+        if (!servers.Any(s => s.Server.HealthCheck is not null))
+        {
+            WarnUnusedSettings(statement.Block, "virtual_server", result);
+        }
+
         foreach (var (server, method) in servers)
         {
             (server.Method, server.GuePort) = method ?? defaultMethod ?? ("masq", 0);
@@ -230,6 +245,7 @@ internal static class KeepalivedImporter
 
             DropOtherFamily(service, result);
             DropUnusedPorts(service, result);
+            result.FitSorryServer(service, "sorry_server");
             if (service.OnePacket && fwmark == 0 && service.Protocol != "udp" && ops is not null)
             {
                 result.Warn(ops.File, ops.Line, $"ops not carried over for {service.Key} (one-packet scheduling applies to UDP and fwmark services)");
@@ -287,7 +303,7 @@ internal static class KeepalivedImporter
                     $"real_server {server.Address} {server.Port}: the port is not carried over (with {server.Method} forwarding the packet keeps its destination port)");
             }
 
-            service.RealServers[i] = server.WithoutPort();
+            service.RealServers[i] = server.WithoutPort(service.Port);
         }
     }
 
@@ -321,7 +337,7 @@ internal static class KeepalivedImporter
         }
     }
 
-    private static ImportedRealServer? RealServer(KeepalivedStatement directive, ImportedConfiguration result, out (string Method, int GuePort)? method)
+    private static ImportedRealServer? RealServer(KeepalivedStatement directive, KeepalivedCheckSettings inherited, ImportedConfiguration result, out (string Method, int GuePort)? method)
     {
         method = null;
         var file = directive.File;
@@ -334,7 +350,9 @@ internal static class KeepalivedImporter
         var address = ImportValues.ParseAddress(directive.Arguments[0], file, line, "real_server");
         var port = directive.Arguments.Count == 2 ? (int)ImportValues.ParseInteger(directive.Arguments[1], 0, 65535, file, line, "real_server port") : 0;
         var server = new ImportedRealServer { Address = address, Port = port, Method = "masq", SourceLine = line };
-        foreach (var inner in directive.Block ?? [])
+        var block = directive.Block ?? [];
+        var checkers = new List<KeepalivedStatement>();
+        foreach (var inner in block)
         {
             var what = $"real_server {address} {inner.Keyword}";
             switch (inner.Keyword)
@@ -351,13 +369,22 @@ internal static class KeepalivedImporter
                 case "lb_kind" or "lvs_method":
                     method = Method(inner, result);
                     break;
-                case var check when CheckBlocks.Contains(check):
-                    result.Warn(inner.File, inner.Line, $"{inner.Keyword} health check not carried over ({HealthReason})");
+                case var check when KeepalivedHealthChecks.CheckBlocks.Contains(check):
+                    checkers.Add(inner);
+                    break;
+                case var setting when KeepalivedCheckSettings.IsSetting(setting):
+                case "inhibit_on_failure":
                     break;
                 default:
                     result.Warn(inner.File, inner.Line, $"real_server {address}: {Describe(inner)} not carried over ({ServerReason(inner.Keyword)})");
                     break;
             }
+        }
+
+        server.HealthCheck = KeepalivedHealthChecks.Translate(checkers, inherited.With(block, result), result);
+        if (server.HealthCheck is null)
+        {
+            WarnUnusedSettings(block, $"real_server {address}", result);
         }
 
         if (server.UpperThreshold != 0 && server.LowerThreshold > server.UpperThreshold)
@@ -428,10 +455,14 @@ internal static class KeepalivedImporter
 
     private static string ServiceReason(string keyword) => keyword switch
     {
-        "delay_loop" or "connect_timeout" or "retry" or "delay_before_retry" or "warmup" or "inhibit_on_failure"
-            or "virtualhost" or "smtp_alert" or "ha_suspend" => HealthReason,
-        "sorry_server" or "sorry_server_inhibit" or "sorry_server_lvs_method" => "sorry servers depend on health checks, roadmap step 5",
-        "quorum" or "quorum_up" or "quorum_down" or "hysteresis" or "alpha" or "omega" => "quorum handling depends on health checks, roadmap step 5",
+        "warmup" => "lvsd has no random delay before the first check",
+        "smtp_alert" => "lvsd sends no mail; it logs every up/down transition",
+        "ha_suspend" => "lvsd checks whether or not it holds the virtual address",
+        "sorry_server_inhibit" => "lvsd adds the sorry server only while it is in use and removes it afterwards",
+        "quorum" => "lvsd switches to the sorry server only when every real server is down, as keepalived's default quorum 1 does",
+        "hysteresis" => "lvsd has no quorum, so no hysteresis either",
+        "quorum_up" or "quorum_down" => "lvsd runs no scripts on quorum changes; it logs them",
+        "omega" => "lvsd runs no scripts at shutdown",
         "nat_mask" => "lvsd does not use it",
         "persistence_engine" => "lvsd has no persistence engines",
         "hashed" => "lvsd has no equivalent",
@@ -440,8 +471,46 @@ internal static class KeepalivedImporter
 
     private static string ServerReason(string keyword) => keyword switch
     {
-        "inhibit_on_failure" or "notify_up" or "notify_down" or "delay_loop" or "alpha" or "omega" or "retry"
-            or "connect_timeout" or "delay_before_retry" or "warmup" or "smtp_alert" or "virtualhost" => HealthReason,
+        "notify_up" or "notify_down" => "lvsd runs no scripts on up/down transitions; it logs each one",
+        "warmup" => "lvsd has no random delay before the first check",
+        "smtp_alert" => "lvsd sends no mail; it logs every up/down transition",
         _ => "not recognized by the importer",
     };
+
+    /// <summary>Check settings no carried-over check uses are said, not dropped.</summary>
+    private static void WarnUnusedSettings(IEnumerable<KeepalivedStatement> block, string owner, ImportedConfiguration result)
+    {
+        foreach (var setting in block.Where(d => KeepalivedCheckSettings.IsSetting(d.Keyword)))
+        {
+            result.Warn(setting.File, setting.Line, $"{owner}: {setting.Text} not carried over (no health check lvsd runs here uses it)");
+        }
+    }
+
+    /// <summary>sorry_server IP [PORT], forwarded by sorry_server_lvs_method or else the virtual_server's method.</summary>
+    private static ImportedSorryServer? SorryServer(KeepalivedStatement? directive, (string Method, int GuePort)? method, ImportedConfiguration result)
+    {
+        if (directive is null)
+        {
+            return null;
+        }
+
+        if (directive.Arguments.Count is < 1 or > 2 || directive.Block is not null)
+        {
+            throw new ImportParseException(directive.File, directive.Line, $"{directive.Text}: expected 'sorry_server IP [PORT]'");
+        }
+
+        var (forwarding, guePort) = method ?? ("masq", 0);
+        if (guePort != 0)
+        {
+            result.Warn(directive.File, directive.Line, $"{directive.Text}: the GUE tunnel of the sorry server is not carried over (lvsd's sorry_server has no tunnel options); written as plain IP-in-IP");
+        }
+
+        return new ImportedSorryServer
+        {
+            Address = ImportValues.ParseAddress(directive.Arguments[0], directive.File, directive.Line, "sorry_server"),
+            Port = directive.Arguments.Count == 2 ? (int)ImportValues.ParseInteger(directive.Arguments[1], 0, 65535, directive.File, directive.Line, "sorry_server port") : 0,
+            Method = forwarding,
+            SourceLine = directive.Line,
+        };
+    }
 }

@@ -1,17 +1,18 @@
+using System.Text.RegularExpressions;
+
 namespace LvsDirector.Admin.Import;
 
 /// <summary>
 /// Translates ldirectord.cf: each unindented virtual= line opens a service whose settings are the indented lines
-/// below it. Scheduling, forwarding and persistence are carried over; checks and global settings are reported.
+/// below it. Scheduling, forwarding, persistence, checks and fallback servers are carried over, with the global
+/// check settings each virtual inherits; everything else is reported.
 /// </summary>
-internal static class LdirectordImporter
+internal static partial class LdirectordImporter
 {
     public const string Format = "ldirectord";
 
     /// <summary>ldirectord's scheduler when a virtual names none.</summary>
     public const string DefaultScheduler = "wrr";
-
-    private const string HealthReason = "health checks arrive in roadmap step 5";
 
     /// <summary>Service names ldirectord resolves through /etc/services, for the ports commonly balanced.</summary>
     private static readonly Dictionary<string, int> ServiceNames = new(StringComparer.OrdinalIgnoreCase)
@@ -28,6 +29,10 @@ internal static class LdirectordImporter
         var result = new ImportedConfiguration(file, Format);
         var lines = text.Split('\n');
         LdirectordVirtual? current = null;
+        var virtuals = new List<LdirectordVirtual>();
+
+        // Global settings apply to every virtual, wherever they stand: ldirectord resolves them after reading the file.
+        var globals = new Dictionary<string, LdirectordSetting>(StringComparer.Ordinal);
         for (var index = 0; index < lines.Length; index++)
         {
             var lineNumber = index + 1;
@@ -54,17 +59,16 @@ internal static class LdirectordImporter
 
             if (!indented)
             {
-                if (current is not null)
-                {
-                    Finish(current, result);
-                    current = null;
-                }
-
+                current = null;
                 if (key is "virtual" or "virtual6")
                 {
                     current = new LdirectordVirtual(file, lineNumber, value);
+                    virtuals.Add(current);
+                    continue;
                 }
-                else
+
+                globals[key] = new LdirectordSetting(value, file, lineNumber);
+                if (!LdirectordHealthChecks.GlobalKeys.Contains(key))
                 {
                     result.Warn(file, lineNumber, $"{key}={value} not carried over ({GlobalReason(key)})");
                 }
@@ -80,16 +84,16 @@ internal static class LdirectordImporter
             current.Lines.Add((key, value, lineNumber));
         }
 
-        if (current is not null)
+        foreach (var block in virtuals)
         {
-            Finish(current, result);
+            Finish(block, globals, result);
         }
 
         result.WarnInterfacesPlaceholder();
         return result;
     }
 
-    private static void Finish(LdirectordVirtual block, ImportedConfiguration result)
+    private static void Finish(LdirectordVirtual block, IReadOnlyDictionary<string, LdirectordSetting> globals, ImportedConfiguration result)
     {
         var file = block.File;
         var line = block.Line;
@@ -115,13 +119,16 @@ internal static class LdirectordImporter
 
         string? netmask = null;
         var netmaskLine = 0;
+        var protocolGiven = false;
+        var settings = new LdirectordSettings(file, line, globals);
         var servers = new List<ImportedRealServer>();
+        var pairs = new List<(ImportedRealServer Server, string Request, string Receive, int Line)>();
         foreach (var (key, setting, lineNumber) in block.Lines)
         {
             switch (key)
             {
                 case "real":
-                    var real = Real(setting, file, lineNumber, result);
+                    var real = Real(setting, file, lineNumber, result, out var pair);
                     foreach (var server in real)
                     {
                         if (service.Fwmark == 0 && ImportValues.IsIPv6(server.Address) != service.IsIpv6)
@@ -135,6 +142,10 @@ internal static class LdirectordImporter
                         else
                         {
                             servers.Add(server);
+                            if (pair is var (request, receive))
+                            {
+                                pairs.Add((server, request, receive, lineNumber));
+                            }
                         }
                     }
 
@@ -143,6 +154,7 @@ internal static class LdirectordImporter
                     service.Scheduler = ImportValues.ParseScheduler(setting, file, lineNumber, "scheduler");
                     break;
                 case "protocol":
+                    protocolGiven = true;
                     switch (setting.ToLowerInvariant())
                     {
                         case "tcp" or "udp" when service.Fwmark == 0:
@@ -168,10 +180,19 @@ internal static class LdirectordImporter
                         : ImportValues.ParseNetmask(setting, file, lineNumber, "netmask");
                     netmaskLine = lineNumber;
                     break;
+                case var checkKey when LdirectordHealthChecks.VirtualKeys.Contains(checkKey):
+                    settings.Set(key, setting, lineNumber);
+                    break;
                 default:
                     result.Warn(file, lineNumber, $"{key}={setting} not carried over ({VirtualReason(key)})");
                     break;
             }
+        }
+
+        // ldirectord's default protocol is udp for DNS, tcp otherwise.
+        if (!protocolGiven && service.Fwmark == 0 && service.Port == 53)
+        {
+            service.Protocol = "udp";
         }
 
         if (netmask is not null)
@@ -192,6 +213,20 @@ internal static class LdirectordImporter
             return;
         }
 
+        var check = LdirectordHealthChecks.Build(service, settings, result);
+        foreach (var server in servers)
+        {
+            server.HealthCheck = check;
+        }
+
+        foreach (var (server, request, receive, pairLine) in pairs)
+        {
+            server.HealthCheck = LdirectordHealthChecks.ForReal(check, request, receive, file, pairLine, result);
+        }
+
+        LdirectordHealthChecks.Quiescent(settings, result);
+        service.SorryServer = LdirectordHealthChecks.Fallback(service, settings, Target, result);
+        result.FitSorryServer(service, "fallback");
         foreach (var server in servers)
         {
             // Gate and ipip deliver the packet unchanged: IPVS ignores the port and lvsd wants none that differs.
@@ -203,7 +238,7 @@ internal static class LdirectordImporter
                         $"real {server.Address}:{server.Port}: the port is not carried over (with {server.Method} forwarding the packet keeps its destination port)");
                 }
 
-                service.RealServers.Add(server.WithoutPort());
+                service.RealServers.Add(server.WithoutPort(service.Port));
                 continue;
             }
 
@@ -220,39 +255,17 @@ internal static class LdirectordImporter
     }
 
     /// <summary>real=IP[->IP][:PORT] gate|masq|ipip [WEIGHT] ["request", "receive"]</summary>
-    private static List<ImportedRealServer> Real(string setting, string file, int line, ImportedConfiguration result)
+    /// <summary>real=IP[->IP][:PORT] gate|masq|ipip [WEIGHT] ["request", "receive"]</summary>
+    private static List<ImportedRealServer> Real(string setting, string file, int line, ImportedConfiguration result, out (string Request, string Receive)? pair)
     {
+        pair = null;
         var words = setting.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0)
         {
             throw new ImportParseException(file, line, "real= needs an address");
         }
 
-        var target = words[0];
-        var port = 0;
-        var colon = target.LastIndexOf(':');
-        if (target.StartsWith('['))
-        {
-            // [2001:db8::11]:80 or [2001:db8::11]; a bare IPv6 address has colons but no port.
-            var close = target.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0 || (close + 1 < target.Length && target[close + 1] != ':'))
-            {
-                throw new ImportParseException(file, line, $"real={setting}: expected [IPv6]:PORT");
-            }
-
-            colon = close + 1 < target.Length ? close + 1 : -1;
-        }
-        else if (target.Count(c => c == ':') > 1)
-        {
-            colon = -1;
-        }
-
-        if (colon >= 0)
-        {
-            port = Port(target[(colon + 1)..], file, line, "real port");
-            target = target[..colon];
-        }
-
+        var (target, port) = SplitTarget(words[0], setting, file, line, "real");
         var method = "route";
         var weight = 1;
         var next = 1;
@@ -276,13 +289,57 @@ internal static class LdirectordImporter
 
         if (words.Length > next)
         {
-            result.Warn(file, line, $"real={setting}: the per-server check request/receive '{string.Join(' ', words[next..])}' is not carried over ({HealthReason})");
+            var rest = string.Join(' ', words[next..]);
+            var match = RequestReceive().Match(rest);
+            if (match.Success)
+            {
+                pair = (match.Groups[1].Value, match.Groups[2].Value);
+                rest = match.Groups[3].Value.Trim();
+            }
+
+            if (rest.Length > 0)
+            {
+                result.Warn(file, line, $"real={setting}: '{rest}' not carried over (connection thresholds on real= lines are not read by the importer)");
+            }
         }
 
         return ImportValues.ExpandRange(target, "->", file, line, "real")
             .Select(address => new ImportedRealServer { Address = address, Port = port, Weight = weight, Method = method, SourceLine = line })
             .ToList();
     }
+
+    /// <summary>A fallback server's IP[:PORT] or [IPv6][:PORT]; no port: 0, the service's.</summary>
+    private static (string Address, int Port) Target(string text, string file, int line)
+    {
+        var (address, port) = SplitTarget(text, text, file, line, "fallback");
+        return (ImportValues.ParseAddress(address, file, line, "fallback"), port);
+    }
+
+    /// <summary>ADDRESS[:PORT], [IPv6]:PORT or a bare IPv6 address (colons but no port).</summary>
+    private static (string Address, int Port) SplitTarget(string target, string setting, string file, int line, string what)
+    {
+        var colon = target.LastIndexOf(':');
+        if (target.StartsWith('['))
+        {
+            var close = target.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || (close + 1 < target.Length && target[close + 1] != ':'))
+            {
+                throw new ImportParseException(file, line, $"{what}={setting}: expected [IPv6]:PORT");
+            }
+
+            colon = close + 1 < target.Length ? close + 1 : -1;
+        }
+        else if (target.Count(c => c == ':') > 1)
+        {
+            colon = -1;
+        }
+
+        return colon >= 0 ? (target[..colon], Port(target[(colon + 1)..], file, line, $"{what} port")) : (target, 0);
+    }
+
+    // ldirectord's own pattern for the pair: two quoted strings separated by a comma or a space.
+    [GeneratedRegex("^\"(.*)\"[, ]\\s*\"(.*)\"(.*)$")]
+    private static partial Regex RequestReceive();
 
     private static int Port(string text, string file, int line, string what) =>
         text.Length > 0 && text.All(char.IsAsciiDigit)
@@ -314,8 +371,12 @@ internal static class LdirectordImporter
 
     private static string GlobalReason(string key) => key switch
     {
-        "checktimeout" or "checkinterval" or "checkcount" or "negotiatetimeout" or "connecttimeout" or "failurecount"
-            or "quiescent" or "readdquiescent" or "fallback" or "fallbackcommand" or "cleanstop" or "maintenancedir" => HealthReason,
+        "checkcount" => "deprecated in ldirectord (only ping checks used it); lvsd's fall, from failurecount, counts failed checks",
+        "connecttimeout" => "ldirectord itself refuses it in favour of negotiatetimeout",
+        "readdquiescent" => "lvsd keeps down servers in its table at weight 0 anyway",
+        "fallbackcommand" => "lvsd runs no scripts when it switches to the fallback server; it logs it",
+        "cleanstop" => "lvsd's table lives in lvsd and goes with it",
+        "maintenancedir" => "lvsd has no maintenance directory; set a real server's weight to 0 with lvsadm -e instead",
         "autoreload" or "callback" => "lvsd reloads its own configuration on SIGHUP",
         "logfile" => "lvsd logs through its logging section",
         "emailalert" or "emailalertfreq" or "emailalertstatus" or "emailalertfrom" or "smtp" or "execute" or "fork" or "supervised" => "no lvsd equivalent",
@@ -324,10 +385,12 @@ internal static class LdirectordImporter
 
     private static string VirtualReason(string key) => key switch
     {
-        "checktype" or "service" or "request" or "receive" or "checkport" or "virtualhost" or "httpmethod" or "login" or "passwd"
-            or "database" or "secret" or "checkcommand" or "checktimeout" or "checkinterval" or "checkcount" or "negotiatetimeout"
-            or "connecttimeout" or "failurecount" or "quiescent" or "cleanstop" or "monitorfile" or "radiussecret" => HealthReason,
-        "fallback" or "fallbackcommand" => "fallback servers depend on health checks, roadmap step 5",
+        "login" or "passwd" or "database" or "secret" or "radiussecret" => "only negotiate checks of services lvsd does not check (ftp, imap, mysql, radius, ...) use it",
+        "checkcount" => "deprecated in ldirectord (only ping checks used it); lvsd's fall, from failurecount, counts failed checks",
+        "connecttimeout" => "ldirectord itself refuses it in favour of negotiatetimeout",
+        "fallbackcommand" => "lvsd runs no scripts when it switches to the fallback server; it logs it",
+        "cleanstop" => "lvsd's table lives in lvsd and goes with it",
+        "monitorfile" => "lvsd logs check results through its own logging",
         "emailalert" or "emailalertfreq" or "emailalertstatus" => "no lvsd equivalent",
         _ => "not recognized by the importer",
     };

@@ -5,7 +5,8 @@ namespace LvsDirector.Admin.Import;
 
 /// <summary>
 /// Writes lvsd's YAML with the key names ConfigurationLoader reads. Every value written is a checked address,
-/// number or name, so nothing needs quoting; a hand-written emitter keeps YamlDotNet out of lvsadm's start-up.
+/// number or name, except the texts of health checks (paths, hosts, commands), which are double-quoted; a
+/// hand-written emitter keeps YamlDotNet out of lvsadm's start-up.
 /// </summary>
 internal static class LvsdYamlWriter
 {
@@ -114,6 +115,31 @@ internal static class LvsdYamlWriter
             text.Append("    one_packet: true\n");
         }
 
+        // A check every real server shares is written once, for the service; otherwise each server has its own.
+        var shared = service.RealServers.Count > 0 && service.RealServers.All(s => s.HealthCheck is not null && s.HealthCheck == service.RealServers[0].HealthCheck)
+            ? service.RealServers[0].HealthCheck
+            : null;
+        if (shared is not null)
+        {
+            text.Append("    health_check:\n");
+            foreach (var (key, value) in CheckFields(shared))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"      {key}: {value}\n");
+            }
+        }
+
+        if (service.SorryServer is { } sorry)
+        {
+            text.Append("    sorry_server:\n");
+            text.Append(CultureInfo.InvariantCulture, $"      address: {Address(sorry.Address)}\n");
+            if (sorry.Port != 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"      port: {sorry.Port}\n");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"      method: {sorry.Method}\n");
+        }
+
         if (service.RealServers.Count == 0)
         {
             text.Append("    real_servers: []\n");
@@ -145,8 +171,81 @@ internal static class LvsdYamlWriter
                 text.Append(CultureInfo.InvariantCulture, $", lower_threshold: {server.LowerThreshold}");
             }
 
+            if (shared is null && server.HealthCheck is { } check)
+            {
+                text.Append(", health_check: { ").AppendJoin(", ", CheckFields(check).Select(f => $"{f.Key}: {f.Value}")).Append(" }");
+            }
+
             text.Append(" }\n");
         }
+    }
+
+    /// <summary>The keys of a health_check block in the order docs/configuration.md lists them; unset ones are left out.</summary>
+    private static List<(string Key, string Value)> CheckFields(ImportedHealthCheck check)
+    {
+        var fields = new List<(string Key, string Value)> { ("type", check.Type) };
+        if (check.Type == "none")
+        {
+            return fields;
+        }
+
+        Add("interval", check.Interval is { } interval ? Duration(interval) : null);
+        Add("retry_interval", check.RetryInterval is { } retry ? Duration(retry) : null);
+        Add("timeout", check.Timeout is { } timeout ? Duration(timeout) : null);
+        Add("fall", check.Fall?.ToString(CultureInfo.InvariantCulture));
+        Add("rise", check.Rise?.ToString(CultureInfo.InvariantCulture));
+        Add("initial", check.InitialDown ? "down" : null);
+        Add("port", check.Port != 0 ? check.Port.ToString(CultureInfo.InvariantCulture) : null);
+        Add("path", check.Path is null ? null : Quote(check.Path));
+        Add("host", check.Host is null ? null : Quote(check.Host));
+        Add("status", check.Status is null ? null : $"[{check.Status}]");
+        Add("expect", check.Expect is null ? null : Quote(check.Expect));
+        Add("digest", check.Digest);
+        Add("command", check.Command is null ? null : Quote(check.Command));
+        return fields;
+
+        void Add(string key, string? value)
+        {
+            if (value is not null)
+            {
+                fields.Add((key, value));
+            }
+        }
+    }
+
+    /// <summary>The configuration's duration syntax: whole seconds as "6s", anything finer in milliseconds.</summary>
+    internal static string Duration(TimeSpan span) =>
+        span.Ticks % TimeSpan.TicksPerSecond == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalSeconds}s")
+            : string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(span.TotalMilliseconds)}ms");
+
+    /// <summary>A YAML double-quoted scalar: safe for any text, in block and flow context alike.</summary>
+    internal static string Quote(string value)
+    {
+        var quoted = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"' or '\\':
+                    quoted.Append('\\').Append(c);
+                    break;
+                case '\n':
+                    quoted.Append("\\n");
+                    break;
+                case '\t':
+                    quoted.Append("\\t");
+                    break;
+                case < ' ' or '\u007f':
+                    quoted.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+                    break;
+                default:
+                    quoted.Append(c);
+                    break;
+            }
+        }
+
+        return quoted.Append('"').ToString();
     }
 
     /// <summary>A file name goes into a comment; a newline in it must not end the comment.</summary>

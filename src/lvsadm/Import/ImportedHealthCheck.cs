@@ -1,0 +1,43 @@
+namespace LvsDirector.Admin.Import;
+
+/// <summary>
+/// A health_check block as docs/configuration.md spells it. Null members are left out of the YAML so lvsd's
+/// defaults apply; the importers set every value where the source's default differs from lvsd's.
+/// Value equality lets the writer hoist a check shared by every real server to the service.
+/// </summary>
+internal sealed record ImportedHealthCheck
+{
+    /// <summary>tcp, http, https, ping, exec or none.</summary>
+    public required string Type { get; init; }
+
+    public TimeSpan? Interval { get; init; }
+
+    public TimeSpan? RetryInterval { get; init; }
+
+    public TimeSpan? Timeout { get; init; }
+
+    public int? Fall { get; init; }
+
+    public int? Rise { get; init; }
+
+    public bool InitialDown { get; init; }
+
+    /// <summary>0: the real server's port.</summary>
+    public int Port { get; init; }
+
+    public string? Path { get; init; }
+
+    public string? Host { get; init; }
+
+    /// <summary>The accepted status codes, comma separated; null: any 2xx.</summary>
+    public string? Status { get; init; }
+
+    public string? Expect { get; init; }
+
+    public string? Digest { get; init; }
+
+    public string? Command { get; init; }
+
+    /// <summary>Whether the check connects to a port (so a port the real server loses must move here).</summary>
+    public bool UsesPort => Type is "tcp" or "http" or "https" or "exec";
+}
