@@ -34,9 +34,9 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.StartsWith($"# lvsd configuration translated by `lvsadm import keepalived` from {path}.", stdout, StringComparison.Ordinal);
         Assert.Equal("rr", Assert.Single(ImportTestSupport.Load(stdout).Services).Scheduler);
-        Assert.Contains($"{path}:4: HTTP_GET health check not carried over (health checks arrive in roadmap step 5)\n", stderr, StringComparison.Ordinal);
+        Assert.Contains("    health_check:\n      type: http\n      interval: 60s\n      retry_interval: 3s\n      fall: 2\n      path: \"/\"\n", stdout, StringComparison.Ordinal);
         Assert.Contains("set the capture interfaces", stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("HTTP_GET", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTP_GET", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,7 +49,8 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(0, exitCode);
         Assert.Empty(stdout);
-        Assert.Contains($"{path}:3: checktype=connect not carried over", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("checktype", stderr, StringComparison.Ordinal);
+        Assert.Contains("    health_check:\n      type: tcp\n", File.ReadAllText(output), StringComparison.Ordinal);
         var server = Assert.Single(Assert.Single(ImportTestSupport.Load(File.ReadAllText(output)).Services).RealServers);
         Assert.Equal(2, server.Weight);
     }
@@ -65,7 +66,11 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(0, ldirectordExit);
         Assert.Equal(7, ImportTestSupport.Load(keepalivedYaml).Services.Count);
         Assert.Equal(4, ImportTestSupport.Load(ldirectordYaml).Services.Count);
-        Assert.Contains("keepalived.conf:33: HTTP_GET health check not carried over", keepalivedErrors, StringComparison.Ordinal);
+        Assert.Contains("keepalived.conf:122: PING_CHECK health check not carried over (lvsd runs one check per real server)", keepalivedErrors, StringComparison.Ordinal);
+        Assert.Contains("      - { address: 198.18.1.11, port: 8080, weight: 3, method: masq, upper_threshold: 2000, lower_threshold: 1500, health_check: { type: http, retry_interval: 2s, timeout: 3s, initial: down, path: \"/health\", status: [200] } }\n", keepalivedYaml, StringComparison.Ordinal);
+        Assert.Equal(4, keepalivedYaml.Split("      type: https\n").Length - 1); // the group's four services share their check
+        Assert.Contains("      command: \"/usr/local/bin/check-app 3 0 %a %p\"\n", ldirectordYaml, StringComparison.Ordinal);
+        Assert.Contains("    sorry_server:\n      address: 198.18.1.99\n      port: 8080\n      method: masq\n", ldirectordYaml, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -112,12 +112,18 @@ public sealed class KeepalivedImporterTests
                 "keepalived.conf: interfaces cannot be derived from a keepalived configuration; the output lists 'eth0' as a placeholder: set the capture interfaces before use",
                 "keepalived.conf:2: global_defs { … } block not carried over (keepalived's global settings have no lvsd equivalent)",
                 "keepalived.conf:5: vrrp_instance VI_1 { … } block not carried over (VRRP is not part of lvsd yet)",
-                "keepalived.conf:13: delay_loop 6 not carried over (health checks arrive in roadmap step 5)",
-                "keepalived.conf:19: sorry_server 198.18.1.99 80 not carried over (sorry servers depend on health checks, roadmap step 5)",
-                "keepalived.conf:24: HTTP_GET health check not carried over (health checks arrive in roadmap step 5)",
-                "keepalived.conf:34: TCP_CHECK health check not carried over (health checks arrive in roadmap step 5)",
             ],
             warnings);
+    }
+
+    [Fact]
+    public void ChecksAndTheSorryServerOfTheSampleAreCarriedOver()
+    {
+        var yaml = LvsdYamlWriter.Write(Import(Sample));
+
+        Assert.Contains("    sorry_server:\n      address: 198.18.1.99\n      port: 80\n      method: masq\n    real_servers:\n", yaml, StringComparison.Ordinal);
+        Assert.Contains(", upper_threshold: 100, lower_threshold: 50, health_check: { type: http, retry_interval: 3s, timeout: 3s, fall: 2, path: \"/\", digest: 9b3a0c85a887a256d6939da88aabd8cd } }\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("      - { address: 198.18.1.12, port: 8080, weight: 0, method: masq, health_check: { type: tcp, timeout: 3s, fall: 2 } }\n", yaml, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -196,7 +202,10 @@ public sealed class KeepalivedImporterTests
                 virtual_server 198.18.0.10 80 {
                     lb_algo rr
                     real_server 198.18.1.11 80 {
-                        MISC_CHECK { misc_path /bin/true }
+                        MISC_CHECK {
+                            misc_path /bin/true
+                            misc_dynamic
+                        }
                     }
                 }
                 """);
@@ -204,7 +213,8 @@ public sealed class KeepalivedImporterTests
 
             var service = Assert.Single(ImportTestSupport.Load(LvsdYamlWriter.Write(imported)).Services);
             Assert.Equal("rr", service.Scheduler);
-            Assert.Contains(imported.Warnings, w => w.File.EndsWith("web.conf", StringComparison.Ordinal) && w.Line == 4 && w.Message.StartsWith("MISC_CHECK", StringComparison.Ordinal));
+            Assert.Contains(imported.Warnings, w => w.File.EndsWith("web.conf", StringComparison.Ordinal) && w.Line == 6 && w.Message.StartsWith("MISC_CHECK: misc_dynamic", StringComparison.Ordinal));
+            Assert.Equal("/bin/true", service.RealServers[0].Port == 80 ? imported.Services[0].RealServers[0].HealthCheck!.Command : null);
             Assert.Contains(imported.Warnings, w => w.File == "keepalived.conf" && w.Line == 2 && w.Message.Contains("no file matched", StringComparison.Ordinal));
         }
         finally
