@@ -7,6 +7,15 @@ namespace LvsDirector.Admin.Import;
 /// </summary>
 internal sealed record ImportedHealthCheck
 {
+    /// <summary>lvsd's fall stops here (HEALTH.md: 1..100).</summary>
+    public const int MaxFall = 100;
+
+    // lvsd's defaults (HEALTH.md): a value equal to one of these is left out of the YAML.
+    private static readonly TimeSpan LvsdInterval = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan LvsdRetryInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LvsdTimeout = TimeSpan.FromSeconds(5);
+    private const int LvsdFall = 3;
+
     /// <summary>tcp, http, https, ping, exec or none.</summary>
     public required string Type { get; init; }
 
@@ -40,4 +49,14 @@ internal sealed record ImportedHealthCheck
 
     /// <summary>Whether the check connects to a port (so a port the real server loses must move here).</summary>
     public bool UsesPort => Type is "tcp" or "http" or "https" or "exec";
+
+    /// <summary>This check with the timings the source implies, each left unset where it equals lvsd's default.</summary>
+    public ImportedHealthCheck WithTimings(TimeSpan interval, TimeSpan retryInterval, TimeSpan timeout, int fall, bool initialDown) => this with
+    {
+        Interval = interval == LvsdInterval ? null : interval,
+        RetryInterval = retryInterval == LvsdRetryInterval ? null : retryInterval,
+        Timeout = timeout == LvsdTimeout ? null : timeout,
+        Fall = fall == LvsdFall ? null : fall,
+        InitialDown = initialDown,
+    };
 }

@@ -39,9 +39,9 @@ internal sealed record KeepalivedCheckSettings
                 "delay_loop" => settings with { DelayLoop = Timer(directive, result) },
                 "connect_timeout" => settings with { ConnectTimeout = Timer(directive, result) },
                 "delay_before_retry" => settings with { DelayBeforeRetry = Timer(directive, result) },
-                "retry" or "nb_get_retry" => settings with { Retry = (int)ImportValues.ParseInteger(Single(directive), 0, int.MaxValue, file, line, what) },
+                "retry" or "nb_get_retry" => settings with { Retry = (int)ImportValues.ParseInteger(directive.SingleValue(), 0, int.MaxValue, file, line, what) },
                 "alpha" => settings with { Alpha = ImportValues.ParseBool(directive.Arguments, file, line, what) },
-                _ => settings with { VirtualHost = Single(directive) },
+                _ => settings with { VirtualHost = directive.SingleValue() },
             };
         }
 
@@ -50,7 +50,7 @@ internal sealed record KeepalivedCheckSettings
 
     private static TimeSpan Timer(KeepalivedStatement directive, ImportedConfiguration result)
     {
-        var value = ImportValues.ParseSeconds(Single(directive), directive.File, directive.Line, directive.Keyword, out var rounded);
+        var value = ImportValues.ParseSeconds(directive.SingleValue(), directive.File, directive.Line, directive.Keyword, out var rounded);
         if (rounded)
         {
             result.Warn(directive.File, directive.Line, $"{directive.Text}: rounded up to whole milliseconds ({(long)value.TotalMilliseconds}ms), lvsd's resolution");
@@ -58,9 +58,4 @@ internal sealed record KeepalivedCheckSettings
 
         return value;
     }
-
-    private static string Single(KeepalivedStatement directive) =>
-        directive.Arguments.Count == 1 && directive.Block is null
-            ? directive.Arguments[0]
-            : throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword}: expected exactly one value");
 }

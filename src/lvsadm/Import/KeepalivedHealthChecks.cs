@@ -17,13 +17,6 @@ internal static class KeepalivedHealthChecks
     private static readonly TimeSpan HttpDelayBeforeRetry = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan OtherDelayBeforeRetry = TimeSpan.FromSeconds(1);
 
-    // lvsd's defaults (HEALTH.md): a value equal to one of these is left out of the YAML.
-    private static readonly TimeSpan LvsdInterval = TimeSpan.FromSeconds(6);
-    private static readonly TimeSpan LvsdRetryInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LvsdTimeout = TimeSpan.FromSeconds(5);
-    private const int LvsdFall = 3;
-    private const int MaxFall = 100;
-
     /// <summary>
     /// The check of one real server: its first checker lvsd can run. Every other checker is reported, since
     /// keepalived wants all of them up and lvsd runs one.
@@ -84,7 +77,7 @@ internal static class KeepalivedHealthChecks
                 case var keyword when KeepalivedCheckSettings.IsSetting(keyword):
                     break;
                 case "connect_port" when type is not ("exec" or "ping"):
-                    port = (int)ImportValues.ParseInteger(Single(directive), 1, 65535, file, line, "connect_port");
+                    port = (int)ImportValues.ParseInteger(directive.SingleValue(), 1, 65535, file, line, "connect_port");
                     break;
                 case "url" when web && url is null:
                     url = directive;
@@ -96,10 +89,10 @@ internal static class KeepalivedHealthChecks
                     command = string.Join(' ', directive.Arguments);
                     break;
                 case "misc_timeout" when type == "exec":
-                    commandTimeout = ImportValues.ParseSeconds(Single(directive), file, line, "misc_timeout", out _);
+                    commandTimeout = ImportValues.ParseSeconds(directive.SingleValue(), file, line, "misc_timeout", out _);
                     break;
                 default:
-                    result.Warn(file, line, $"{checker.Keyword}: {Describe(directive)} not carried over ({CheckerReason(directive.Keyword)})");
+                    result.Warn(file, line, $"{checker.Keyword}: {directive.Describe()} not carried over ({CheckerReason(directive.Keyword)})");
                     break;
             }
         }
@@ -124,20 +117,13 @@ internal static class KeepalivedHealthChecks
         // keepalived's retry counts the checks after the first failure: retry N marks the server down at the
         // (N+1)th consecutive failure. MISC_CHECK's retry defaults to 0, every other checker's to 1.
         var fall = (long)(settings.Retry ?? (type == "exec" ? 0 : 1)) + 1;
-        if (fall > MaxFall)
+        if (fall > ImportedHealthCheck.MaxFall)
         {
-            result.Warn(checker.File, checker.Line, $"{checker.Keyword}: retry {settings.Retry} means {fall} failures before down; lvsd's fall stops at {MaxFall}, which is written");
-            fall = MaxFall;
+            result.Warn(checker.File, checker.Line, $"{checker.Keyword}: retry {settings.Retry} means {fall} failures before down; lvsd's fall stops at {ImportedHealthCheck.MaxFall}, which is written");
+            fall = ImportedHealthCheck.MaxFall;
         }
 
-        return check with
-        {
-            Interval = interval == LvsdInterval ? null : interval,
-            RetryInterval = retryInterval == LvsdRetryInterval ? null : retryInterval,
-            Timeout = timeout == LvsdTimeout ? null : timeout,
-            Fall = fall == LvsdFall ? null : (int)fall,
-            InitialDown = settings.Alpha == true,
-        };
+        return check.WithTimings(interval, retryInterval, timeout, (int)fall, initialDown: settings.Alpha == true);
     }
 
     private static ImportedHealthCheck Url(KeepalivedStatement url, ImportedHealthCheck check, string checker, ImportedConfiguration result)
@@ -150,10 +136,10 @@ internal static class KeepalivedHealthChecks
             switch (directive.Keyword)
             {
                 case "path":
-                    path = Single(directive);
+                    path = directive.SingleValue();
                     break;
                 case "digest":
-                    var digest = Single(directive);
+                    var digest = directive.SingleValue();
                     if (digest.Length != 32 || !digest.All(char.IsAsciiHexDigit))
                     {
                         throw new ImportParseException(file, line, $"digest: '{digest}' is not an MD5 digest (32 hexadecimal digits)");
@@ -165,10 +151,10 @@ internal static class KeepalivedHealthChecks
                     check = check with { Status = StatusCodes(directive) };
                     break;
                 case "virtualhost":
-                    check = check with { Host = Single(directive) };
+                    check = check with { Host = directive.SingleValue() };
                     break;
                 default:
-                    result.Warn(file, line, $"{checker} url: {Describe(directive)} not carried over ({UrlReason(directive.Keyword)})");
+                    result.Warn(file, line, $"{checker} url: {directive.Describe()} not carried over ({UrlReason(directive.Keyword)})");
                     break;
             }
         }
@@ -221,12 +207,4 @@ internal static class KeepalivedHealthChecks
             "lvsd's HTTP check matches no regular expressions; expect: takes a plain text the body must contain",
         _ => "not recognized by the importer",
     };
-
-    private static string Describe(KeepalivedStatement statement) =>
-        statement.Block is null ? statement.Text : $"{statement.Text} {{ … }} block";
-
-    private static string Single(KeepalivedStatement directive) =>
-        directive.Arguments.Count == 1 && directive.Block is null
-            ? directive.Arguments[0]
-            : throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword}: expected exactly one value");
 }

@@ -38,7 +38,7 @@ internal static class KeepalivedImporter
                 case "virtual_server_group":
                     break;
                 default:
-                    result.Warn(statement.File, statement.Line, $"{Describe(statement)} not carried over ({TopLevelReason(statement.Keyword)})");
+                    result.Warn(statement.File, statement.Line, $"{statement.Describe()} not carried over ({TopLevelReason(statement.Keyword)})");
                     break;
             }
         }
@@ -60,9 +60,6 @@ internal static class KeepalivedImporter
         "linkbeat_interfaces" or "garp_group" or "track_file" or "net_namespace" => "no lvsd equivalent",
         _ => "not recognized by the importer",
     };
-
-    private static string Describe(KeepalivedStatement statement) =>
-        statement.Block is null ? statement.Text : $"{statement.Text} {{ … }} block";
 
     private static void VirtualServer(KeepalivedStatement statement, Dictionary<string, KeepalivedStatement> groups, ImportedConfiguration result, HashSet<uint> marks)
     {
@@ -113,7 +110,7 @@ internal static class KeepalivedImporter
             switch (directive.Keyword)
             {
                 case "lb_algo" or "lvs_sched":
-                    template.Scheduler = ImportValues.ParseScheduler(Single(directive), directive.File, directive.Line, what);
+                    template.Scheduler = ImportValues.ParseScheduler(directive.SingleValue(), directive.File, directive.Line, what);
                     break;
                 case "lb_kind" or "lvs_method":
                     defaultMethod = Method(directive, result);
@@ -121,15 +118,15 @@ internal static class KeepalivedImporter
                 case "persistence_timeout":
                     template.PersistenceTimeout = args.Count == 0
                         ? 360
-                        : (int)ImportValues.ParseInteger(Single(directive), 1, 2147483, directive.File, directive.Line, what);
+                        : (int)ImportValues.ParseInteger(directive.SingleValue(), 1, 2147483, directive.File, directive.Line, what);
                     break;
                 case "persistence_granularity":
                     // A dotted mask for IPv4 services, a prefix length for IPv6 ones: checked per target below.
-                    template.PersistenceNetmask = Single(directive);
+                    template.PersistenceNetmask = directive.SingleValue();
                     granularity = directive;
                     break;
                 case "ip_family":
-                    switch (Single(directive))
+                    switch (directive.SingleValue())
                     {
                         case "inet":
                             template.Ipv6Fwmark = false;
@@ -143,7 +140,7 @@ internal static class KeepalivedImporter
 
                     break;
                 case "protocol":
-                    switch (Single(directive).ToUpperInvariant())
+                    switch (directive.SingleValue().ToUpperInvariant())
                     {
                         case "TCP":
                             template.Protocol = "tcp";
@@ -186,7 +183,7 @@ internal static class KeepalivedImporter
                     template.SchedulerFlags.Add(flag);
                     break;
                 default:
-                    result.Warn(directive.File, directive.Line, $"{Describe(directive)} not carried over ({ServiceReason(directive.Keyword)})");
+                    result.Warn(directive.File, directive.Line, $"{directive.Describe()} not carried over ({ServiceReason(directive.Keyword)})");
                     break;
             }
         }
@@ -358,13 +355,13 @@ internal static class KeepalivedImporter
             switch (inner.Keyword)
             {
                 case "weight":
-                    server.Weight = (int)ImportValues.ParseInteger(Single(inner), 0, 65535, inner.File, inner.Line, what);
+                    server.Weight = (int)ImportValues.ParseInteger(inner.SingleValue(), 0, 65535, inner.File, inner.Line, what);
                     break;
                 case "uthreshold":
-                    server.UpperThreshold = (int)ImportValues.ParseInteger(Single(inner), 0, int.MaxValue, inner.File, inner.Line, what);
+                    server.UpperThreshold = (int)ImportValues.ParseInteger(inner.SingleValue(), 0, int.MaxValue, inner.File, inner.Line, what);
                     break;
                 case "lthreshold":
-                    server.LowerThreshold = (int)ImportValues.ParseInteger(Single(inner), 0, int.MaxValue, inner.File, inner.Line, what);
+                    server.LowerThreshold = (int)ImportValues.ParseInteger(inner.SingleValue(), 0, int.MaxValue, inner.File, inner.Line, what);
                     break;
                 case "lb_kind" or "lvs_method":
                     method = Method(inner, result);
@@ -376,7 +373,7 @@ internal static class KeepalivedImporter
                 case "inhibit_on_failure":
                     break;
                 default:
-                    result.Warn(inner.File, inner.Line, $"real_server {address}: {Describe(inner)} not carried over ({ServerReason(inner.Keyword)})");
+                    result.Warn(inner.File, inner.Line, $"real_server {address}: {inner.Describe()} not carried over ({ServerReason(inner.Keyword)})");
                     break;
             }
         }
@@ -447,11 +444,6 @@ internal static class KeepalivedImporter
 
         return (method, guePort);
     }
-
-    private static string Single(KeepalivedStatement directive) =>
-        directive.Arguments.Count == 1 && directive.Block is null
-            ? directive.Arguments[0]
-            : throw new ImportParseException(directive.File, directive.Line, $"{directive.Keyword}: expected exactly one value");
 
     private static string ServiceReason(string keyword) => keyword switch
     {

@@ -16,4 +16,13 @@ internal sealed class KeepalivedStatement
 
     /// <summary>The directive as written (keyword and arguments), for messages.</summary>
     public string Text => Arguments.Count == 0 ? Keyword : $"{Keyword} {string.Join(' ', Arguments)}";
+
+    /// <summary>The one value of a directive such as "delay_loop 6"; anything else is a parse error.</summary>
+    public string SingleValue() =>
+        Arguments.Count == 1 && Block is null
+            ? Arguments[0]
+            : throw new ImportParseException(File, Line, $"{Keyword}: expected exactly one value");
+
+    /// <summary>The directive for a message, a block shortened to its opening line.</summary>
+    public string Describe() => Block is null ? Text : $"{Text} {{ … }} block";
 }

@@ -29,12 +29,6 @@ internal static class LdirectordHealthChecks
     private const int DefaultFailureCount = 1;
     private const string DefaultCheckCommand = "/bin/true";
 
-    // lvsd's defaults (HEALTH.md): a value equal to one of these is left out of the YAML.
-    private static readonly TimeSpan LvsdInterval = TimeSpan.FromSeconds(6);
-    private static readonly TimeSpan LvsdRetryInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LvsdTimeout = TimeSpan.FromSeconds(5);
-    private const int LvsdFall = 3;
-    private const int MaxFall = 100;
 
     private static readonly SearchValues<char> RegexSpecials = SearchValues.Create(".[]()*+?{}|^$\\");
 
@@ -116,23 +110,16 @@ internal static class LdirectordHealthChecks
         WarnUnused(settings, used, result);
         var interval = TimeSpan.FromSeconds(Interval(settings, result));
         var fall = (long)(Integer(settings, "failurecount", 1, int.MaxValue) ?? DefaultFailureCount);
-        if (fall > MaxFall)
+        if (fall > ImportedHealthCheck.MaxFall)
         {
             var at = settings.Virtual("failurecount") ?? settings.Global("failurecount")!;
-            result.Warn(at.File, at.Line, $"failurecount={fall}: lvsd's fall stops at {MaxFall}, which is written");
-            fall = MaxFall;
+            result.Warn(at.File, at.Line, $"failurecount={fall}: lvsd's fall stops at {ImportedHealthCheck.MaxFall}, which is written");
+            fall = ImportedHealthCheck.MaxFall;
         }
 
         // ldirectord checks again only after checkinterval, failed or not, and adds a real server to the table
         // once a check has passed: retry_interval is the interval and servers start down.
-        return check with
-        {
-            Interval = interval == LvsdInterval ? null : interval,
-            RetryInterval = interval == LvsdRetryInterval ? null : interval,
-            Timeout = TimeSpan.FromSeconds(timeout) == LvsdTimeout ? null : TimeSpan.FromSeconds(timeout),
-            Fall = fall == LvsdFall ? null : (int)fall,
-            InitialDown = true,
-        };
+        return check.WithTimings(interval, interval, TimeSpan.FromSeconds(timeout), (int)fall, initialDown: true);
     }
 
     /// <summary>A real= line's own "request", "receive" pair, which replaces the virtual's for that server.</summary>

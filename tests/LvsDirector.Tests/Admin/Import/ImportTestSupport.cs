@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LvsDirector.Admin.Import;
 using LvsDirector.Configuration;
 
 namespace LvsDirector.Tests.Admin.Import;
@@ -23,6 +24,15 @@ internal static partial class ImportTestSupport
         Assert.Empty(result.Errors);
         return result.Configuration;
     }
+
+    /// <summary>The services part of the written YAML.</summary>
+    public static string ServicesYaml(ImportedConfiguration imported)
+    {
+        var yaml = LvsdYamlWriter.Write(imported);
+        return yaml[yaml.IndexOf("services:", StringComparison.Ordinal)..];
+    }
+
+    public static List<string> Warnings(ImportedConfiguration imported) => imported.OrderedWarnings().Select(w => w.ToString()).ToList();
 
     public static string WithoutHealthKeys(string yaml) =>
         InlineCheck().Replace(ServiceBlock().Replace(yaml, string.Empty), string.Empty);

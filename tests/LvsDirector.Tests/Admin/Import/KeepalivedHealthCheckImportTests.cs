@@ -1,4 +1,5 @@
 using LvsDirector.Admin.Import;
+using static LvsDirector.Tests.Admin.Import.ImportTestSupport;
 
 namespace LvsDirector.Tests.Admin.Import;
 
@@ -12,14 +13,6 @@ public sealed class KeepalivedHealthCheckImportTests
         "keepalived.conf: interfaces cannot be derived from a keepalived configuration; the output lists 'eth0' as a placeholder: set the capture interfaces before use";
 
     private static ImportedConfiguration Import(string text) => ImportCommand.Import("keepalived", text, "keepalived.conf", null);
-
-    private static string Services(ImportedConfiguration imported)
-    {
-        var yaml = LvsdYamlWriter.Write(imported);
-        return yaml[yaml.IndexOf("services:", StringComparison.Ordinal)..];
-    }
-
-    private static List<string> Warnings(ImportedConfiguration imported) => imported.OrderedWarnings().Select(w => w.ToString()).ToList();
 
     [Fact]
     public void SharedTcpCheckGoesToTheServiceWithKeepalivedDefaultsWrittenOut()
@@ -55,7 +48,7 @@ public sealed class KeepalivedHealthCheckImportTests
                   - { address: 198.18.1.11, port: 80, weight: 1, method: masq }
                   - { address: 198.18.1.12, port: 80, weight: 1, method: masq }
 
-            """.Replace("\r", string.Empty, StringComparison.Ordinal), Services(imported));
+            """.Replace("\r", string.Empty, StringComparison.Ordinal), ServicesYaml(imported));
         Assert.Equal([Placeholder], Warnings(imported));
     }
 
@@ -139,7 +132,7 @@ public sealed class KeepalivedHealthCheckImportTests
                   - { address: 198.18.1.11, port: 80, weight: 1, method: masq, health_check: { type: http, interval: 3s, timeout: 2s, fall: 4, initial: down, port: 8080, path: "/healthz?full=1", host: "vs.example.com", status: [200, 201, 202, 203, 204, 301], digest: 9b3a0c85a887a256d6939da88aabd8cd } }
                   - { address: 198.18.1.12, port: 80, weight: 1, method: masq, health_check: { type: https, interval: 3s, retry_interval: 3s, timeout: 1ms, fall: 2, path: "/", host: "rs two" } }
 
-            """.Replace("\r", string.Empty, StringComparison.Ordinal), Services(imported));
+            """.Replace("\r", string.Empty, StringComparison.Ordinal), ServicesYaml(imported));
         Assert.Equal(
             [
                 Placeholder,
@@ -209,7 +202,7 @@ public sealed class KeepalivedHealthCheckImportTests
                 real_servers:
                   - { address: 198.18.1.31, port: 25, weight: 1, method: masq }
 
-            """.Replace("\r", string.Empty, StringComparison.Ordinal), Services(imported));
+            """.Replace("\r", string.Empty, StringComparison.Ordinal), ServicesYaml(imported));
         Assert.Equal(
             [
                 Placeholder,
@@ -250,7 +243,7 @@ public sealed class KeepalivedHealthCheckImportTests
                 real_server 198.18.1.13 80
             }
             """);
-        var services = Services(imported);
+        var services = ServicesYaml(imported);
 
         Assert.Contains("""
                 health_check:
@@ -300,7 +293,7 @@ public sealed class KeepalivedHealthCheckImportTests
         var servers = imported.Services[0].RealServers;
         Assert.Equal([0, 0], servers.Select(s => s.Port));
         Assert.Equal([8080, 0], servers.Select(s => s.HealthCheck!.Port));
-        Assert.Contains("      - { address: 198.18.1.11, weight: 1, method: route, health_check: { type: tcp, fall: 2, port: 8080 } }\n", Services(imported), StringComparison.Ordinal);
+        Assert.Contains("      - { address: 198.18.1.11, weight: 1, method: route, health_check: { type: tcp, fall: 2, port: 8080 } }\n", ServicesYaml(imported), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using LvsDirector.Admin.Import;
+using static LvsDirector.Tests.Admin.Import.ImportTestSupport;
 
 namespace LvsDirector.Tests.Admin.Import;
 
@@ -12,14 +13,6 @@ public sealed class LdirectordHealthCheckImportTests
         "ldirectord.cf: interfaces cannot be derived from a ldirectord configuration; the output lists 'eth0' as a placeholder: set the capture interfaces before use";
 
     private static ImportedConfiguration Import(string text) => ImportCommand.Import("ldirectord", text, "ldirectord.cf", null);
-
-    private static string Services(ImportedConfiguration imported)
-    {
-        var yaml = LvsdYamlWriter.Write(imported);
-        return yaml[yaml.IndexOf("services:", StringComparison.Ordinal)..];
-    }
-
-    private static List<string> Warnings(ImportedConfiguration imported) => imported.OrderedWarnings().Select(w => w.ToString()).ToList();
 
     private static ImportedHealthCheck? Check(string virtualLines, string globals = "") =>
         Assert.Single(Import($"{globals}virtual=198.18.0.10:80\n\treal=198.18.1.11:80 masq\n{virtualLines}").Services).RealServers[0].HealthCheck;
@@ -69,7 +62,7 @@ public sealed class LdirectordHealthCheckImportTests
                   - { address: 198.18.1.11, port: 8080, weight: 3, method: masq }
                   - { address: 198.18.1.12, port: 8080, weight: 1, method: masq }
 
-            """.Replace("\r", string.Empty, StringComparison.Ordinal), Services(imported));
+            """.Replace("\r", string.Empty, StringComparison.Ordinal), ServicesYaml(imported));
         Assert.Equal([Placeholder], Warnings(imported));
     }
 
@@ -172,7 +165,7 @@ public sealed class LdirectordHealthCheckImportTests
             	checktype=connect
             """);
 
-        var services = Services(imported);
+        var services = ServicesYaml(imported);
         Assert.Contains("      - { address: 198.18.1.21, weight: 2, method: route, health_check: { type: https, interval: 10s, retry_interval: 10s, timeout: 30s, fall: 1, initial: down, port: 8443, path: \"/ready\", expect: \"ready\" } }\n", services, StringComparison.Ordinal);
         Assert.Contains("      - { address: 198.18.1.23, weight: 1, method: route, health_check: { type: https, interval: 10s, retry_interval: 10s, timeout: 30s, fall: 1, initial: down, port: 8443, path: \"/status\" } }\n", services, StringComparison.Ordinal);
         Assert.Equal("/status", imported.Services[0].RealServers[1].HealthCheck!.Path);
@@ -198,7 +191,7 @@ public sealed class LdirectordHealthCheckImportTests
         Assert.Equal(
             [("127.0.0.1", 0, "route"), ("198.18.1.99", 0, "route"), ("198.18.1.98", 0, "tunnel")],
             imported.Services.Select(s => (s.SorryServer!.Address, s.SorryServer.Port, s.SorryServer.Method)));
-        Assert.Contains("    sorry_server:\n      address: 198.18.1.98\n      method: tunnel\n", Services(imported), StringComparison.Ordinal);
+        Assert.Contains("    sorry_server:\n      address: 198.18.1.98\n      method: tunnel\n", ServicesYaml(imported), StringComparison.Ordinal);
         Assert.Equal(
             [
                 Placeholder,
