@@ -66,6 +66,16 @@ internal sealed class ImportedConfiguration
         }
 
         Services.Add(service);
+
+        // A firewall-mark service has no port of its own: a connecting check of a port-less server has none to use.
+        if (service.Fwmark != 0)
+        {
+            foreach (var server in service.RealServers.Where(s => s.Port == 0 && s.HealthCheck is { Type: "tcp" or "http" or "https", Port: 0 }))
+            {
+                Warn(service.SourceFile, server.SourceLine,
+                    $"real server {server.Address} of {service.Key}: its {server.HealthCheck!.Type} check has no port to connect to (no server port, no check port); add port: to its health_check");
+            }
+        }
     }
 
     /// <summary>

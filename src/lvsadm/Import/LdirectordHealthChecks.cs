@@ -106,6 +106,11 @@ internal static class LdirectordHealthChecks
                 check = check with { Port = (int)ImportValues.ParseInteger(checkPort.Value, 1, 65535, settings.File, checkPort.Line, "checkport") };
             }
         }
+        else if (service.Fwmark != 0 && check.Type is "http" or "https")
+        {
+            // ldirectord's last resort for a real server without a port: the service's well-known port.
+            check = check with { Port = check.Type == "http" ? 80 : 443 };
+        }
 
         WarnUnused(settings, used, result);
         var interval = TimeSpan.FromSeconds(Interval(settings, result));

@@ -296,6 +296,15 @@ public sealed class KeepalivedHealthCheckImportTests
         Assert.Contains("      - { address: 198.18.1.11, weight: 1, method: route, health_check: { type: tcp, fall: 2, port: 8080 } }\n", ServicesYaml(imported), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AFwmarkServersCheckWithoutAnyPortIsNoted()
+    {
+        var imported = Import("virtual_server fwmark 5 {\n  real_server 198.18.1.11 {\n    TCP_CHECK {\n    }\n  }\n  real_server 198.18.1.12 {\n    TCP_CHECK {\n      connect_port 80\n    }\n  }\n}\n");
+
+        Assert.Contains("keepalived.conf:2: real server 198.18.1.11 of fwmark 5: its tcp check has no port to connect to (no server port, no check port); add port: to its health_check", Warnings(imported));
+        Assert.DoesNotContain(imported.Warnings, w => w.Line == 6);
+    }
+
     [Theory]
     [InlineData("delay_loop 1.5", "      interval: 1500ms\n")]
     [InlineData("delay_loop 120", "      interval: 120s\n")]

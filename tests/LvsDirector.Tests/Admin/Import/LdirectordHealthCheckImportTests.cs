@@ -141,6 +141,15 @@ public sealed class LdirectordHealthCheckImportTests
     }
 
     [Fact]
+    public void AFwmarkVirtualsHttpCheckUsesTheWellKnownPortLikeLdirectord()
+    {
+        var imported = Import("virtual=4\n\treal=198.18.1.11 masq\n\tservice=http\n\tchecktype=negotiate\nvirtual=5\n\treal=198.18.1.12 masq\n\tchecktype=connect\n");
+
+        Assert.Equal(80, imported.Services[0].RealServers[0].HealthCheck!.Port);
+        Assert.Contains(imported.Warnings, w => w.Line == 6 && w.Message.Contains("its tcp check has no port to connect to", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AVirtualsCheckintervalWithoutForkIsNotedAndTheGlobalOneUsed()
     {
         var imported = Import("checkinterval=4\nvirtual=198.18.0.10:80\n\treal=198.18.1.11:80 masq\n\tcheckinterval=30\n");
