@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using LvsDirector.Connections;
 using LvsDirector.Forwarding;
 using LvsDirector.Io;
+using LvsDirector.Neighbors;
 using LvsDirector.Packets;
 using LvsDirector.Scheduling;
 using LvsDirector.Services;
@@ -549,16 +550,14 @@ public sealed partial class PacketWorker : IFrameSink
 
         // Off every subnet: the link whose kernel route (through a gateway) matches most specifically.
         var best = -1;
-        var bestMask = 0u;
+        var bestLength = -1;
         for (var i = 0; i < _links.Length; i++)
         {
-            foreach (var route in _links[i].Routes)
+            var length = RouteLookup.LongestMatch<Ipv4Routes, Route, uint>(_links[i].Routes, address);
+            if (length > bestLength)
             {
-                if (route.Matches(address) && (best < 0 || route.Mask > bestMask))
-                {
-                    best = i;
-                    bestMask = route.Mask;
-                }
+                best = i;
+                bestLength = length;
             }
         }
 
@@ -572,23 +571,8 @@ public sealed partial class PacketWorker : IFrameSink
     }
 
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
-    internal static uint NextHop(LinkContext link, uint address)
-    {
-        if (link.Routes.Length == 0 || link.IsOnLink(address))
-        {
-            return address;
-        }
-
-        foreach (var route in link.Routes)
-        {
-            if (route.Matches(address))
-            {
-                return route.Gateway;
-            }
-        }
-
-        return address;
-    }
+    internal static uint NextHop(LinkContext link, uint address) =>
+        link.Routes.Length == 0 || link.IsOnLink(address) ? address : RouteLookup.NextHop<Ipv4Routes, Route, uint>(link.Routes, address);
 
     private static bool IsPlainSyn(byte tcpFlags) =>
         (tcpFlags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst | TcpFlags.Fin)) == TcpFlags.Syn;
