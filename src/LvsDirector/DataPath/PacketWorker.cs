@@ -116,12 +116,20 @@ public sealed partial class PacketWorker : IFrameSink
     /// <summary>The IPv6 fragment cache of this worker (worker thread only).</summary>
     internal Ipv6FragmentTracker Fragments6 => _fragments6;
 
-    /// <summary>Bytes per connection slot of this worker's data path: <see cref="ConnectionTable.BytesPerEntry"/> plus its parallel arrays.</summary>
+    /// <summary>
+    /// Bytes per connection slot this worker keeps beside either family's table (client MAC, client link, server link):
+    /// a slot costs <see cref="ConnectionTable.BytesPerEntry"/> (or <see cref="Ipv6ConnectionTable.BytesPerEntry"/>) plus this.
+    /// </summary>
     public static int ParallelBytesPerEntry => sizeof(ulong) + sizeof(byte) + sizeof(byte);
 
-    /// <summary>Bytes the connection table and this worker's per-connection arrays hold (array headers aside).</summary>
-    public long ConnectionMemoryBytes =>
-        _connections.AllocatedBytes + ((long)_clientMac.Length * sizeof(ulong)) + _clientLink.Length + _serverLink.Length;
+    /// <summary>Bytes both connection tables and this worker's per-connection arrays hold (array headers aside).</summary>
+    public long ConnectionMemoryBytes => Ipv4ConnectionMemoryBytes + Ipv6ConnectionMemoryBytes;
+
+    /// <summary>The IPv4 share of <see cref="ConnectionMemoryBytes"/>: the IPv4 table and its parallel arrays.</summary>
+    internal long Ipv4ConnectionMemoryBytes => MemoryBytes(_connections, _clientMac, _clientLink, _serverLink);
+
+    /// <summary>The IPv6 share of <see cref="ConnectionMemoryBytes"/>: the IPv6 table and its parallel arrays.</summary>
+    internal long Ipv6ConnectionMemoryBytes => MemoryBytes(_connections6, _clientMac6, _clientLink6, _serverLink6);
 
     /// <summary>Current worker time in milliseconds; set by the loop before each poll.</summary>
     public long NowMs
@@ -573,6 +581,10 @@ public sealed partial class PacketWorker : IFrameSink
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
     internal static uint NextHop(LinkContext link, uint address) =>
         link.Routes.Length == 0 || link.IsOnLink(address) ? address : RouteLookup.NextHop<Ipv4Routes, Route, uint>(link.Routes, address);
+
+    private static long MemoryBytes<TAddress>(ConnectionTable<TAddress> table, ulong[] clientMac, byte[] clientLink, byte[] serverLink)
+        where TAddress : unmanaged, IEquatable<TAddress> =>
+        table.AllocatedBytes + ((long)clientMac.Length * sizeof(ulong)) + clientLink.Length + serverLink.Length;
 
     private static bool IsPlainSyn(byte tcpFlags) =>
         (tcpFlags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst | TcpFlags.Fin)) == TcpFlags.Syn;
