@@ -37,7 +37,7 @@ public sealed partial class PacketWorker
         var bestLength = -1;
         for (var i = 0; i < _links.Length; i++)
         {
-            var length = RouteLookup.LongestMatch<Ipv6Routes, Route6, UInt128>(_links[i].Routes6, address);
+            var length = RouteLookup.LongestMatch<Route6, UInt128>(_links[i].Routes6, address);
             if (length > bestLength)
             {
                 best = i;
@@ -56,5 +56,5 @@ public sealed partial class PacketWorker
 
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
     internal static UInt128 NextHop6(LinkContext link, UInt128 address) =>
-        link.Routes6.Length == 0 || link.IsOnLink6(address) ? address : RouteLookup.NextHop<Ipv6Routes, Route6, UInt128>(link.Routes6, address);
+        link.Routes6.Length == 0 || link.IsOnLink6(address) ? address : RouteLookup.NextHop<Route6, UInt128>(link.Routes6, address);
 }

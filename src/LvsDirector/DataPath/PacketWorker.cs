@@ -561,7 +561,7 @@ public sealed partial class PacketWorker : IFrameSink
         var bestLength = -1;
         for (var i = 0; i < _links.Length; i++)
         {
-            var length = RouteLookup.LongestMatch<Ipv4Routes, Route, uint>(_links[i].Routes, address);
+            var length = RouteLookup.LongestMatch<Route, uint>(_links[i].Routes, address);
             if (length > bestLength)
             {
                 best = i;
@@ -580,7 +580,7 @@ public sealed partial class PacketWorker : IFrameSink
 
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
     internal static uint NextHop(LinkContext link, uint address) =>
-        link.Routes.Length == 0 || link.IsOnLink(address) ? address : RouteLookup.NextHop<Ipv4Routes, Route, uint>(link.Routes, address);
+        link.Routes.Length == 0 || link.IsOnLink(address) ? address : RouteLookup.NextHop<Route, uint>(link.Routes, address);
 
     private static long MemoryBytes<TAddress>(ConnectionTable<TAddress> table, ulong[] clientMac, byte[] clientLink, byte[] serverLink)
         where TAddress : unmanaged, IEquatable<TAddress> =>

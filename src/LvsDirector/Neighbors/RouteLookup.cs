@@ -2,7 +2,7 @@ namespace LvsDirector.Neighbors;
 
 /// <summary>
 /// The longest-prefix walks over one link's gateway routes, for both address families (see
-/// <see cref="IRouteFamily{TRoute, TAddress}"/>). They read spans of structs and allocate nothing.
+/// <see cref="IRoute{TAddress}"/>). They read spans of structs and allocate nothing.
 /// </summary>
 internal static class RouteLookup
 {
@@ -10,16 +10,15 @@ internal static class RouteLookup
     /// The neighbour to hand a packet for <paramref name="address"/> to: the gateway of the first matching route
     /// (routes come longest prefix first), or the address itself when none matches.
     /// </summary>
-    public static TAddress NextHop<TFamily, TRoute, TAddress>(ReadOnlySpan<TRoute> routes, TAddress address)
-        where TFamily : struct, IRouteFamily<TRoute, TAddress>
-        where TRoute : struct
+    public static TAddress NextHop<TRoute, TAddress>(ReadOnlySpan<TRoute> routes, TAddress address)
+        where TRoute : struct, IRoute<TAddress>
         where TAddress : unmanaged, IEquatable<TAddress>
     {
         foreach (ref readonly var route in routes)
         {
-            if (TFamily.Matches(in route, address))
+            if (route.Matches(address))
             {
-                return TFamily.Gateway(in route);
+                return route.Gateway;
             }
         }
 
@@ -27,17 +26,16 @@ internal static class RouteLookup
     }
 
     /// <summary>The prefix length of the most specific route matching <paramref name="address"/>, or -1 when none does; routes in any order.</summary>
-    public static int LongestMatch<TFamily, TRoute, TAddress>(ReadOnlySpan<TRoute> routes, TAddress address)
-        where TFamily : struct, IRouteFamily<TRoute, TAddress>
-        where TRoute : struct
+    public static int LongestMatch<TRoute, TAddress>(ReadOnlySpan<TRoute> routes, TAddress address)
+        where TRoute : struct, IRoute<TAddress>
         where TAddress : unmanaged, IEquatable<TAddress>
     {
         var longest = -1;
         foreach (ref readonly var route in routes)
         {
-            if (TFamily.Matches(in route, address))
+            if (route.Matches(address))
             {
-                longest = Math.Max(longest, TFamily.PrefixLength(in route));
+                longest = Math.Max(longest, route.PrefixLength);
             }
         }
 

@@ -15,26 +15,26 @@ public class RouteLookupTests
     public void NextHopIsTheGatewayOfTheFirstMatchingRoute()
     {
         Route[] routes = [Narrow, Wide, Default];
-        Assert.Equal(0xC613_0002u, RouteLookup.NextHop<Ipv4Routes, Route, uint>(routes, 0xC614_0105));
-        Assert.Equal(0xC613_0001u, RouteLookup.NextHop<Ipv4Routes, Route, uint>(routes, 0xC614_0205));
-        Assert.Equal(0xC613_0003u, RouteLookup.NextHop<Ipv4Routes, Route, uint>(routes, 0xC615_0005));
+        Assert.Equal(0xC613_0002u, RouteLookup.NextHop<Route, uint>(routes, 0xC614_0105));
+        Assert.Equal(0xC613_0001u, RouteLookup.NextHop<Route, uint>(routes, 0xC614_0205));
+        Assert.Equal(0xC613_0003u, RouteLookup.NextHop<Route, uint>(routes, 0xC615_0005));
     }
 
     [Fact]
     public void NextHopWithoutAMatchIsTheAddressItself()
     {
         Route[] routes = [Narrow];
-        Assert.Equal(0xC615_0005u, RouteLookup.NextHop<Ipv4Routes, Route, uint>(routes, 0xC615_0005));
+        Assert.Equal(0xC615_0005u, RouteLookup.NextHop<Route, uint>(routes, 0xC615_0005));
     }
 
     [Fact]
     public void LongestMatchIgnoresTheOrderOfTheRoutes()
     {
         Route[] routes = [Default, Wide, Narrow];
-        Assert.Equal(24, RouteLookup.LongestMatch<Ipv4Routes, Route, uint>(routes, 0xC614_0105));
-        Assert.Equal(16, RouteLookup.LongestMatch<Ipv4Routes, Route, uint>(routes, 0xC614_0205));
-        Assert.Equal(0, RouteLookup.LongestMatch<Ipv4Routes, Route, uint>(routes, 0xC615_0005));
-        Assert.Equal(-1, RouteLookup.LongestMatch<Ipv4Routes, Route, uint>([Narrow], 0xC615_0005));
+        Assert.Equal(24, RouteLookup.LongestMatch<Route, uint>(routes, 0xC614_0105));
+        Assert.Equal(16, RouteLookup.LongestMatch<Route, uint>(routes, 0xC614_0205));
+        Assert.Equal(0, RouteLookup.LongestMatch<Route, uint>(routes, 0xC615_0005));
+        Assert.Equal(-1, RouteLookup.LongestMatch<Route, uint>([Narrow], 0xC615_0005));
     }
 
     [Fact]
@@ -47,11 +47,11 @@ public class RouteLookupTests
         var inWide = Ipv6Address.Parse("2001:db8:3:2::5");
         var elsewhere = Ipv6Address.Parse("2001:db8:4::5");
 
-        Assert.Equal(gateway, RouteLookup.NextHop<Ipv6Routes, Route6, UInt128>(routes, inNarrow));
-        Assert.Equal(other, RouteLookup.NextHop<Ipv6Routes, Route6, UInt128>(routes, inWide));
-        Assert.Equal(elsewhere, RouteLookup.NextHop<Ipv6Routes, Route6, UInt128>(routes, elsewhere));
-        Assert.Equal(64, RouteLookup.LongestMatch<Ipv6Routes, Route6, UInt128>(routes, inNarrow));
-        Assert.Equal(48, RouteLookup.LongestMatch<Ipv6Routes, Route6, UInt128>(routes, inWide));
-        Assert.Equal(-1, RouteLookup.LongestMatch<Ipv6Routes, Route6, UInt128>(routes, elsewhere));
+        Assert.Equal(gateway, RouteLookup.NextHop<Route6, UInt128>(routes, inNarrow));
+        Assert.Equal(other, RouteLookup.NextHop<Route6, UInt128>(routes, inWide));
+        Assert.Equal(elsewhere, RouteLookup.NextHop<Route6, UInt128>(routes, elsewhere));
+        Assert.Equal(64, RouteLookup.LongestMatch<Route6, UInt128>(routes, inNarrow));
+        Assert.Equal(48, RouteLookup.LongestMatch<Route6, UInt128>(routes, inWide));
+        Assert.Equal(-1, RouteLookup.LongestMatch<Route6, UInt128>(routes, elsewhere));
     }
 }
