@@ -659,57 +659,47 @@ public abstract class ConnectionTable<TAddress>
         entry.ExpiresAtMs = nowMs + _tcpTimeoutMs[(int)next];
     }
 
-    private void UnlinkInbound(int index, in ConnectionEntry<TAddress> entry)
+    private void UnlinkInbound(int index, in ConnectionEntry<TAddress> entry) =>
+        Unlink(_inboundBuckets, InboundBucket(entry.Protocol, entry.ClientAddress, entry.ClientPort, entry.VirtualAddress, entry.VirtualPort), index, outbound: false);
+
+    private void UnlinkOutbound(int index, in ConnectionEntry<TAddress> entry) =>
+        Unlink(_outboundBuckets, OutboundBucket(entry.Protocol, entry.RealAddress, entry.RealPort, entry.ClientAddress, entry.ClientPort), index, outbound: true);
+
+    // Takes index off the chain headed at buckets[bucket]; outbound says which of the entries' two links the chain
+    // runs through. Inlined into both callers, where outbound is a constant, so each gets a walk of its own link only.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Unlink(int[] buckets, int bucket, int index, bool outbound)
     {
-        int bucket = InboundBucket(entry.Protocol, entry.ClientAddress, entry.ClientPort, entry.VirtualAddress, entry.VirtualPort);
         int previous = NoEntry;
-        int current = _inboundBuckets[bucket] - 1;
+        int current = buckets[bucket] - 1;
         while (current != index)
         {
             if (current < 0)
             {
-                throw new InvalidOperationException("Inbound index is inconsistent.");
+                throw new InvalidOperationException(outbound ? "Outbound index is inconsistent." : "Inbound index is inconsistent.");
             }
 
             previous = current;
-            current = _entries[current].NextInbound - 1;
+            current = NextOf(in _entries[current], outbound) - 1;
         }
 
+        int next = NextOf(in _entries[index], outbound);
         if (previous < 0)
         {
-            _inboundBuckets[bucket] = entry.NextInbound;
+            buckets[bucket] = next;
+        }
+        else if (outbound)
+        {
+            _entries[previous].NextOutbound = next;
         }
         else
         {
-            _entries[previous].NextInbound = entry.NextInbound;
+            _entries[previous].NextInbound = next;
         }
     }
 
-    private void UnlinkOutbound(int index, in ConnectionEntry<TAddress> entry)
-    {
-        int bucket = OutboundBucket(entry.Protocol, entry.RealAddress, entry.RealPort, entry.ClientAddress, entry.ClientPort);
-        int previous = NoEntry;
-        int current = _outboundBuckets[bucket] - 1;
-        while (current != index)
-        {
-            if (current < 0)
-            {
-                throw new InvalidOperationException("Outbound index is inconsistent.");
-            }
-
-            previous = current;
-            current = _entries[current].NextOutbound - 1;
-        }
-
-        if (previous < 0)
-        {
-            _outboundBuckets[bucket] = entry.NextOutbound;
-        }
-        else
-        {
-            _entries[previous].NextOutbound = entry.NextOutbound;
-        }
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NextOf(in ConnectionEntry<TAddress> entry, bool outbound) => outbound ? entry.NextOutbound : entry.NextInbound;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int InboundBucket(byte protocol, TAddress clientAddress, ushort clientPort, TAddress virtualAddress, ushort virtualPort) =>

@@ -1,4 +1,6 @@
+using LvsDirector.Forwarding;
 using LvsDirector.Io;
+using LvsDirector.Neighbors;
 using LvsDirector.Packets;
 
 namespace LvsDirector.DataPath;
@@ -35,13 +37,11 @@ public sealed partial class PacketWorker
         var bestLength = -1;
         for (var i = 0; i < _links.Length; i++)
         {
-            foreach (var route in _links[i].Routes6)
+            var length = RouteLookup.LongestMatch<Route6, UInt128>(_links[i].Routes6, address);
+            if (length > bestLength)
             {
-                if (route.Matches(address) && route.PrefixLength > bestLength)
-                {
-                    best = i;
-                    bestLength = route.PrefixLength;
-                }
+                best = i;
+                bestLength = length;
             }
         }
 
@@ -55,21 +55,6 @@ public sealed partial class PacketWorker
     }
 
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
-    internal static UInt128 NextHop6(LinkContext link, UInt128 address)
-    {
-        if (link.Routes6.Length == 0 || link.IsOnLink6(address))
-        {
-            return address;
-        }
-
-        foreach (var route in link.Routes6)
-        {
-            if (route.Matches(address))
-            {
-                return route.Gateway;
-            }
-        }
-
-        return address;
-    }
+    internal static UInt128 NextHop6(LinkContext link, UInt128 address) =>
+        link.Routes6.Length == 0 || link.IsOnLink6(address) ? address : RouteLookup.NextHop<Route6, UInt128>(link.Routes6, address);
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using LvsDirector.Connections;
 using LvsDirector.Forwarding;
 using LvsDirector.Io;
+using LvsDirector.Neighbors;
 using LvsDirector.Packets;
 using LvsDirector.Scheduling;
 using LvsDirector.Services;
@@ -115,12 +116,20 @@ public sealed partial class PacketWorker : IFrameSink
     /// <summary>The IPv6 fragment cache of this worker (worker thread only).</summary>
     internal Ipv6FragmentTracker Fragments6 => _fragments6;
 
-    /// <summary>Bytes per connection slot of this worker's data path: <see cref="ConnectionTable.BytesPerEntry"/> plus its parallel arrays.</summary>
+    /// <summary>
+    /// Bytes per connection slot this worker keeps beside either family's table (client MAC, client link, server link):
+    /// a slot costs <see cref="ConnectionTable.BytesPerEntry"/> (or <see cref="Ipv6ConnectionTable.BytesPerEntry"/>) plus this.
+    /// </summary>
     public static int ParallelBytesPerEntry => sizeof(ulong) + sizeof(byte) + sizeof(byte);
 
-    /// <summary>Bytes the connection table and this worker's per-connection arrays hold (array headers aside).</summary>
-    public long ConnectionMemoryBytes =>
-        _connections.AllocatedBytes + ((long)_clientMac.Length * sizeof(ulong)) + _clientLink.Length + _serverLink.Length;
+    /// <summary>Bytes both connection tables and this worker's per-connection arrays hold (array headers aside).</summary>
+    public long ConnectionMemoryBytes => Ipv4ConnectionMemoryBytes + Ipv6ConnectionMemoryBytes;
+
+    /// <summary>The IPv4 share of <see cref="ConnectionMemoryBytes"/>: the IPv4 table and its parallel arrays.</summary>
+    internal long Ipv4ConnectionMemoryBytes => MemoryBytes(_connections, _clientMac, _clientLink, _serverLink);
+
+    /// <summary>The IPv6 share of <see cref="ConnectionMemoryBytes"/>: the IPv6 table and its parallel arrays.</summary>
+    internal long Ipv6ConnectionMemoryBytes => MemoryBytes(_connections6, _clientMac6, _clientLink6, _serverLink6);
 
     /// <summary>Current worker time in milliseconds; set by the loop before each poll.</summary>
     public long NowMs
@@ -549,16 +558,14 @@ public sealed partial class PacketWorker : IFrameSink
 
         // Off every subnet: the link whose kernel route (through a gateway) matches most specifically.
         var best = -1;
-        var bestMask = 0u;
+        var bestLength = -1;
         for (var i = 0; i < _links.Length; i++)
         {
-            foreach (var route in _links[i].Routes)
+            var length = RouteLookup.LongestMatch<Route, uint>(_links[i].Routes, address);
+            if (length > bestLength)
             {
-                if (route.Matches(address) && (best < 0 || route.Mask > bestMask))
-                {
-                    best = i;
-                    bestMask = route.Mask;
-                }
+                best = i;
+                bestLength = length;
             }
         }
 
@@ -572,23 +579,12 @@ public sealed partial class PacketWorker : IFrameSink
     }
 
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
-    internal static uint NextHop(LinkContext link, uint address)
-    {
-        if (link.Routes.Length == 0 || link.IsOnLink(address))
-        {
-            return address;
-        }
+    internal static uint NextHop(LinkContext link, uint address) =>
+        link.Routes.Length == 0 || link.IsOnLink(address) ? address : RouteLookup.NextHop<Route, uint>(link.Routes, address);
 
-        foreach (var route in link.Routes)
-        {
-            if (route.Matches(address))
-            {
-                return route.Gateway;
-            }
-        }
-
-        return address;
-    }
+    private static long MemoryBytes<TAddress>(ConnectionTable<TAddress> table, ulong[] clientMac, byte[] clientLink, byte[] serverLink)
+        where TAddress : unmanaged, IEquatable<TAddress> =>
+        table.AllocatedBytes + ((long)clientMac.Length * sizeof(ulong)) + clientLink.Length + serverLink.Length;
 
     private static bool IsPlainSyn(byte tcpFlags) =>
         (tcpFlags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst | TcpFlags.Fin)) == TcpFlags.Syn;

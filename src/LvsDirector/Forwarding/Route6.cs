@@ -1,3 +1,4 @@
+using LvsDirector.Neighbors;
 using LvsDirector.Packets;
 
 namespace LvsDirector.Forwarding;
@@ -6,7 +7,7 @@ namespace LvsDirector.Forwarding;
 /// <param name="Destination">Network prefix, first wire byte most significant.</param>
 /// <param name="PrefixLength">Prefix length, 0 for the default route.</param>
 /// <param name="Gateway">Next hop (often a router's fe80:: address); 0 means on-link.</param>
-public readonly record struct Route6(UInt128 Destination, int PrefixLength, UInt128 Gateway)
+public readonly record struct Route6(UInt128 Destination, int PrefixLength, UInt128 Gateway) : IRoute<UInt128>
 {
     /// <summary>The prefix as a mask, kept beside the length so matching is one AND and one compare.</summary>
     public UInt128 Mask { get; } = Ipv6Address.PrefixMask(Math.Clamp(PrefixLength, 0, 128));

@@ -13,14 +13,11 @@ namespace LvsDirector.Tests.DataPath;
 /// A two-arm NAT director over in-memory links: client side 198.18.0.0/24, server side 198.19.0.0/24,
 /// VIP 198.18.0.100. Tests inject frames as the client or a real server would send them.
 /// </summary>
-internal sealed class NatTestBed
+internal sealed class NatTestBed : NatTestBedBase
 {
     public const uint Vip = 0xC612_0064;          // 198.18.0.100
     public const uint ClientAddress = 0xC612_0002; // 198.18.0.2
     public static readonly uint[] ServerAddresses = [0xC613_000B, 0xC613_000C, 0xC613_000D]; // 198.19.0.11-13
-    public static readonly MacAddress ClientMac = new(0x02_00_00_00_0C_02);
-    public static readonly MacAddress ClientLinkMac = new(0x02_00_00_00_D0_01);
-    public static readonly MacAddress ServerLinkMac = new(0x02_00_00_00_D1_01);
 
     public NatTestBed(
         string scheduler = "rr",
@@ -33,11 +30,8 @@ internal sealed class NatTestBed
         bool defaultService = true,
         int serverMtu = 1500,
         LvsDirector.Forwarding.Route[]? serverRoutes = null)
+        : base(linkCapacity, discardSent, serverMtu)
     {
-        ClientLink = new InMemoryLink("eth0", ClientLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
-        ServerLink = new InMemoryLink("eth1", ServerLinkMac, serverMtu, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
-        Services = new ServiceTable();
-        Counters = new DataPathCounters();
         LinkContext[] links =
         [
             new LinkContext(0, ClientLink, [(0xC612_0001u, 24)], new NeighborTable()),
@@ -62,17 +56,9 @@ internal sealed class NatTestBed
 
     public static ServiceKey UdpKey { get; } = new(ServiceProtocol.Udp, IPAddress.Parse("198.18.0.100"), 53);
 
-    public InMemoryLink ClientLink { get; }
-
-    public InMemoryLink ServerLink { get; }
-
-    public ServiceTable Services { get; }
-
     public ConnectionTable Connections { get; }
 
-    public DataPathCounters Counters { get; }
-
-    public PacketWorker Worker { get; }
+    public override PacketWorker Worker { get; }
 
     public static IPAddress ServerIp(int i) => Ipv4Address.ToIPAddress(ServerAddresses[i]);
 
@@ -105,8 +91,6 @@ internal sealed class NatTestBed
         return (sent, info, Array.IndexOf(ServerAddresses, info.DestinationAddress));
     }
 
-    public static MacAddress ServerMac(int i) => new(0x02_00_00_00_5E_00UL + (ulong)i);
-
     /// <summary>Runs a heartbeat and answers the ARP requests it sends for the real servers.</summary>
     public void ResolveServers(long nowMs = 0)
     {
@@ -118,26 +102,7 @@ internal sealed class NatTestBed
             FromServer(reply);
         }
 
-        DrainSent(ServerLink);
-        DrainSent(ClientLink);
-    }
-
-    public void Heartbeat(long nowMs)
-    {
-        Worker.NowMs = nowMs;
-        Worker.MaybeHeartbeat();
-    }
-
-    public void FromClient(byte[] frame, FrameFlags flags = FrameFlags.None)
-    {
-        Assert.True(ClientLink.Inject(frame, flags));
-        Worker.PollOnce(0);
-    }
-
-    public void FromServer(byte[] frame, FrameFlags flags = FrameFlags.None)
-    {
-        Assert.True(ServerLink.Inject(frame, flags));
-        Worker.PollOnce(0);
+        DrainBoth();
     }
 
     public static FrameBuilder Client(ushort ipId = 1) => new()
@@ -156,16 +121,4 @@ internal sealed class NatTestBed
         SourceAddress = ServerAddresses[i],
         DestinationAddress = ClientAddress,
     };
-
-    public static List<byte[]> DrainSent(InMemoryLink link)
-    {
-        var frames = new List<byte[]>();
-        var buffer = new byte[4096];
-        while (link.TryTakeSent(buffer, out var length))
-        {
-            frames.Add(buffer.AsSpan(0, length).ToArray());
-        }
-
-        return frames;
-    }
 }

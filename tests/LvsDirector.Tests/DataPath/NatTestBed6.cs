@@ -13,7 +13,7 @@ namespace LvsDirector.Tests.DataPath;
 /// The IPv6 twin of <see cref="NatTestBed"/>: client side 2001:db8:1::/64, server side 2001:db8:2::/64,
 /// VIP 2001:db8:1::100, over in-memory links.
 /// </summary>
-internal sealed class NatTestBed6
+internal sealed class NatTestBed6 : NatTestBedBase
 {
     public static readonly UInt128 Vip = Ipv6Address.Parse("2001:db8:1::100");
     public static readonly UInt128 ClientAddress = Ipv6Address.Parse("2001:db8:1::2");
@@ -21,10 +21,6 @@ internal sealed class NatTestBed6
     public static readonly UInt128 ServerLinkAddress = Ipv6Address.Parse("2001:db8:2::1");
     public static readonly UInt128[] ServerAddresses =
         [Ipv6Address.Parse("2001:db8:2::11"), Ipv6Address.Parse("2001:db8:2::12"), Ipv6Address.Parse("2001:db8:2::13")];
-
-    public static readonly MacAddress ClientMac = NatTestBed.ClientMac;
-    public static readonly MacAddress ClientLinkMac = NatTestBed.ClientLinkMac;
-    public static readonly MacAddress ServerLinkMac = NatTestBed.ServerLinkMac;
 
     public NatTestBed6(
         ForwardingMethod method = ForwardingMethod.Masquerade,
@@ -36,11 +32,8 @@ internal sealed class NatTestBed6
         bool defaultService = true,
         PacketWorkerOptions? options = null,
         LvsDirector.Forwarding.Route6[]? serverRoutes = null)
+        : base(linkCapacity, discardSent, serverMtu)
     {
-        ClientLink = new InMemoryLink("eth0", ClientLinkMac, 1500, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
-        ServerLink = new InMemoryLink("eth1", ServerLinkMac, serverMtu, linkCapacity, linkCapacity, 65536) { DiscardSent = discardSent };
-        Services = new ServiceTable();
-        Counters = new DataPathCounters();
         LinkContext[] links =
         [
             new LinkContext(0, ClientLink, [(0xC612_0001u, 24)], [(ClientLinkAddress, 64)], new NeighborTable(), new Ipv6NeighborTable()),
@@ -61,21 +54,11 @@ internal sealed class NatTestBed6
 
     public static ServiceKey UdpKey { get; } = new(ServiceProtocol.Udp, IPAddress.Parse("2001:db8:1::100"), 53);
 
-    public InMemoryLink ClientLink { get; }
-
-    public InMemoryLink ServerLink { get; }
-
-    public ServiceTable Services { get; }
-
     public Ipv6ConnectionTable Connections { get; }
 
-    public DataPathCounters Counters { get; }
-
-    public PacketWorker Worker { get; }
+    public override PacketWorker Worker { get; }
 
     public static IPAddress ServerIp(int i) => Ipv6Address.ToIPAddress(ServerAddresses[i]);
-
-    public static MacAddress ServerMac(int i) => NatTestBed.ServerMac(i);
 
     public void AddService(VirtualServiceSpec spec, ushort serverPort, ForwardingMethod method = ForwardingMethod.Masquerade)
     {
@@ -95,8 +78,7 @@ internal sealed class NatTestBed6
             FromServer(Advertisement(ServerMac(i), ServerAddresses[i], ServerLinkMac, ServerLinkAddress));
         }
 
-        NatTestBed.DrainSent(ServerLink);
-        NatTestBed.DrainSent(ClientLink);
+        DrainBoth();
     }
 
     /// <summary>A solicited advertisement of <paramref name="target"/> at <paramref name="mac"/>.</summary>
@@ -114,29 +96,11 @@ internal sealed class NatTestBed6
         return frame;
     }
 
-    public void Heartbeat(long nowMs)
-    {
-        Worker.NowMs = nowMs;
-        Worker.MaybeHeartbeat();
-    }
-
-    public void FromClient(byte[] frame, FrameFlags flags = FrameFlags.None)
-    {
-        Assert.True(ClientLink.Inject(frame, flags));
-        Worker.PollOnce(0);
-    }
-
-    public void FromServer(byte[] frame, FrameFlags flags = FrameFlags.None)
-    {
-        Assert.True(ServerLink.Inject(frame, flags));
-        Worker.PollOnce(0);
-    }
-
     /// <summary>Sends a client frame and returns the one IPv6 frame forwarded to the server side (parsed, checksum verified).</summary>
     public (byte[] Frame, FrameInfo Info, int Server) Forward(byte[] clientFrame)
     {
         FromClient(clientFrame);
-        var sent = Assert.Single(NatTestBed.DrainSent(ServerLink));
+        var sent = Assert.Single(DrainSent(ServerLink));
         Assert.Equal(EtherType.Ipv6, EthernetHeader.Type(sent));
         Assert.Equal(ParseResult.Ok, FrameParser.Parse(sent, out var info));
         Assert.True(TransportChecksum.Verify(sent, info));
