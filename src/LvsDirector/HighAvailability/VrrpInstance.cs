@@ -126,6 +126,7 @@ public sealed class VrrpInstance : IDisposable
                 return;
             }
 
+            LogStarting();
             if (_settings.Priority == 255)
             {
                 SendAdvertisement(_settings.Priority);
@@ -457,6 +458,23 @@ public sealed class VrrpInstance : IDisposable
             var from = Ipv4Address.Format(source);
             VrrpLog.Dropped(_logger, _settings.VirtualRouterId, _settings.Interface, from, problem);
         }
+    }
+
+    private void LogStarting()
+    {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var primary = Ipv4Address.Format(_settings.PrimaryAddress);
+        var destination = _settings.UnicastPeers.Count == 0
+            ? "multicast 224.0.0.18"
+            : "unicast to " + string.Join(' ', _settings.UnicastPeers.Select(Ipv4Address.Format));
+        var intervalMs = _settings.IntervalCentiseconds * 10L;
+        var preemptDelayMs = (long)_settings.PreemptDelay.TotalMilliseconds;
+        VrrpLog.Starting(_logger, _settings.VirtualRouterId, _settings.Interface, (int)_settings.Version, _settings.Priority,
+            intervalMs, _settings.Preempt, preemptDelayMs, primary, destination);
     }
 
     private static TimeSpan Interval(ushort centiseconds) => TimeSpan.FromMilliseconds(centiseconds * 10L);
