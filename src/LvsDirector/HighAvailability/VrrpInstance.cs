@@ -471,10 +471,10 @@ public sealed class VrrpInstance : IDisposable
         var destination = _settings.UnicastPeers.Count == 0
             ? "multicast 224.0.0.18"
             : "unicast to " + string.Join(' ', _settings.UnicastPeers.Select(Ipv4Address.Format));
-        var intervalMs = _settings.IntervalCentiseconds * 10L;
-        var preemptDelayMs = (long)_settings.PreemptDelay.TotalMilliseconds;
-        VrrpLog.Starting(_logger, _settings.VirtualRouterId, _settings.Interface, (int)_settings.Version, _settings.Priority,
-            intervalMs, _settings.Preempt, preemptDelayMs, primary, destination);
+        var preempt = _settings.Preempt ? $"preempt (delay {(long)_settings.PreemptDelay.TotalMilliseconds} ms)" : "no preempt";
+        var details = FormattableString.Invariant(
+            $"version {(int)_settings.Version}, priority {_settings.Priority}, advert interval {_settings.IntervalCentiseconds * 10L} ms, {preempt}, primary {primary}, {destination}");
+        VrrpLog.Starting(_logger, _settings.VirtualRouterId, _settings.Interface, details);
     }
 
     private static TimeSpan Interval(ushort centiseconds) => TimeSpan.FromMilliseconds(centiseconds * 10L);

@@ -14,8 +14,8 @@ internal static partial class VrrpLog
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "VRRP instance VR {RouterId} on {Interface}: advertisement from {Source} lists {Theirs}, this director has {Ours}; check both configurations")]
     public static partial void AddressMismatch(ILogger logger, int routerId, string @interface, string source, string theirs, string ours);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "VRRP instance VR {RouterId} on {Interface} starting: version {Version}, priority {Priority}, advert interval {IntervalMs} ms, preempt {Preempt} (delay {PreemptDelayMs} ms), primary {Primary}, {Destination}")]
-    public static partial void Starting(ILogger logger, int routerId, string @interface, int version, int priority, long intervalMs, bool preempt, long preemptDelayMs, string primary, string destination);
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "VRRP instance VR {RouterId} on {Interface} starting: {Settings}")]
+    public static partial void Starting(ILogger logger, int routerId, string @interface, string settings);
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "VRRP instance VR {RouterId} on {Interface}: sent a priority 0 advertisement so the backup takes over at once")]
     public static partial void ResignedMastership(ILogger logger, int routerId, string @interface);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
+using LvsDirector.Interop.Linux;
 using LvsDirector.Packets;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,7 @@ public sealed class VrrpSocketTransport : IVrrpTransport, IDisposable
 {
     private const int SolSocket = 1;
     private const int SoBindToDevice = 25;
+    private const int AfInet = 2;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly Socket _socket;
@@ -57,7 +59,7 @@ public sealed class VrrpSocketTransport : IVrrpTransport, IDisposable
         ArgumentNullException.ThrowIfNull(logger);
         var nic = Find(interfaceName) ?? throw new InvalidOperationException($"VRRP interface '{interfaceName}' does not exist");
         var index = nic.GetIPProperties().GetIPv4Properties().Index;
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Raw, (ProtocolType)VrrpPacket.Protocol);
+        var socket = OpenRawSocket(interfaceName);
         try
         {
             socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(interfaceName + "\0"));
@@ -139,6 +141,28 @@ public sealed class VrrpSocketTransport : IVrrpTransport, IDisposable
     }
 
     public void Dispose() => _socket.Dispose();
+
+    // new Socket(InterNetwork, Raw, (ProtocolType)112) fails with EPROTONOSUPPORT: .NET only maps the protocol numbers it
+    // names. The kernel's socket is adopted instead.
+    private static Socket OpenRawSocket(string interfaceName)
+    {
+        var fd = Libc.SocketDescriptor(AfInet, LinuxConstants.SockRaw | LinuxConstants.SockCloexec, VrrpPacket.Protocol);
+        if (fd < 0)
+        {
+            throw Errno.LastException("socket(AF_INET, SOCK_RAW, 112)", interfaceName);
+        }
+
+        var handle = new SafeSocketHandle(fd, ownsHandle: true);
+        try
+        {
+            return new Socket(handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
 
     private static NetworkInterface? Find(string interfaceName) =>
         NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => string.Equals(n.Name, interfaceName, StringComparison.Ordinal));

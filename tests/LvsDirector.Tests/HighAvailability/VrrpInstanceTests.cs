@@ -46,6 +46,8 @@ public sealed class VrrpInstanceTests : IDisposable
         vr.Start();
         Assert.Equal(VrrpState.Backup, vr.State);
         Assert.Empty(_transport.Sent);
+        Assert.Contains(_logger.Lines, l => l.EventId == 3103
+            && l.Message == "VRRP instance VR 51 on eth0 starting: version 3, priority 100, advert interval 1000 ms, preempt (delay 0 ms), primary 198.18.0.1, multicast 224.0.0.18");
 
         _time.Advance(TimeSpan.FromMilliseconds(3600));
         Assert.Equal(VrrpState.Backup, vr.State);
