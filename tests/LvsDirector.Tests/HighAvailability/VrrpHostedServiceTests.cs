@@ -7,6 +7,8 @@ using LvsDirector.DataPath;
 using LvsDirector.HighAvailability;
 using LvsDirector.Services;
 using LvsDirector.Tests.Statistics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LvsDirector.Tests.HighAvailability;
@@ -61,6 +63,22 @@ public sealed class VrrpHostedServiceTests : IDisposable
         await service.StopAsync(CancellationToken.None);
         Assert.False(_director.VipOwnership.IsOwned);
         Assert.Equal(0, _transport!.Sent[^1].Advert.Priority);
+    }
+
+    [Fact]
+    public void The_daemon_host_starts_its_data_path_silent_when_vrrp_is_configured()
+    {
+        var off = new DirectorConfiguration { Interfaces = [new InterfaceConfiguration("lo")] };
+        var on = off with { Vrrp = new VrrpConfiguration { Interface = "lo", VirtualRouterId = 51 } };
+
+        // The host constructs every hosted service before it starts the first (the director); nothing is started here.
+        using var withVrrp = DaemonHost.Build(on);
+        _ = withVrrp.Services.GetRequiredService<IEnumerable<IHostedService>>();
+        Assert.False(withVrrp.Services.GetRequiredService<Director>().VipOwnership.IsOwned);
+
+        using var without = DaemonHost.Build(off);
+        _ = without.Services.GetRequiredService<IEnumerable<IHostedService>>();
+        Assert.True(without.Services.GetRequiredService<Director>().VipOwnership.IsOwned);
     }
 
     [Fact]

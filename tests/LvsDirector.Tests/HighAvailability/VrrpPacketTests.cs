@@ -132,37 +132,24 @@ public class VrrpPacketTests
         }
     }
 
-    [Fact]
-    public void Bad_fields_are_named()
+    [Theory]
+    [InlineData(8, 254, VrrpParseResult.BadTtl)]          // IPv4 TTL
+    [InlineData(9, 17, VrrpParseResult.NotVrrp)]          // IPv4 protocol
+    [InlineData(20, 0x41, VrrpParseResult.BadVersion)]    // VRRP version 4
+    [InlineData(20, 0x32, VrrpParseResult.BadVersion)]    // type 2
+    [InlineData(22, 0x97, VrrpParseResult.BadChecksum)]   // priority changed, checksum not
+    [InlineData(23, 2, VrrpParseResult.BadLength)]        // two addresses announced, one present
+    [InlineData(23, 0, VrrpParseResult.BadLength)]        // no address
+    public void Bad_fields_are_named(int offset, byte value, VrrpParseResult expected)
     {
-        var ttl = Convert.FromHexString(KeepalivedV3);
-        Ipv4Header.SetTtl(ttl, 254);
-        Assert.Equal(VrrpParseResult.BadTtl, VrrpPacket.TryReadIpv4(ttl, out _));
+        var packet = Convert.FromHexString(KeepalivedV3);
+        packet[offset] = value;
+        Assert.Equal(expected, VrrpPacket.TryReadIpv4(packet, out _));
+    }
 
-        var version = Convert.FromHexString(KeepalivedV3);
-        version[20] = 0x41;
-        Assert.Equal(VrrpParseResult.BadVersion, VrrpPacket.TryReadIpv4(version, out _));
-
-        var type = Convert.FromHexString(KeepalivedV3);
-        type[20] = 0x32;
-        Assert.Equal(VrrpParseResult.BadVersion, VrrpPacket.TryReadIpv4(type, out _));
-
-        var flipped = Convert.FromHexString(KeepalivedV3);
-        flipped[22] ^= 0x01;
-        Assert.Equal(VrrpParseResult.BadChecksum, VrrpPacket.TryReadIpv4(flipped, out _));
-
-        var count = Convert.FromHexString(KeepalivedV3);
-        count[23] = 2;
-        Assert.Equal(VrrpParseResult.BadLength, VrrpPacket.TryReadIpv4(count, out _));
-
-        var none = Convert.FromHexString(KeepalivedV3);
-        none[23] = 0;
-        Assert.Equal(VrrpParseResult.BadLength, VrrpPacket.TryReadIpv4(none, out _));
-
-        var protocol = Convert.FromHexString(KeepalivedV3);
-        protocol[9] = 17;
-        Assert.Equal(VrrpParseResult.NotVrrp, VrrpPacket.TryReadIpv4(protocol, out _));
-
+    [Fact]
+    public void V2_authentication_other_than_none_is_refused()
+    {
         var auth = Convert.FromHexString(KeepalivedV2);
         auth[24] = 1;
         RewriteChecksum(auth, VrrpVersion.V2);
