@@ -416,7 +416,16 @@ public sealed class VrrpInstance : IDisposable
         var toName = Name(to);
         var why = Describe(reason);
         VrrpLog.StateChanged(_logger, _settings.VirtualRouterId, _settings.Interface, fromName, toName, why);
-        StateChanged?.Invoke(this, new VrrpStateChangedEventArgs(from, to, reason));
+        try
+        {
+            StateChanged?.Invoke(this, new VrrpStateChangedEventArgs(from, to, reason));
+        }
+#pragma warning disable CA1031 // A failing observer must not stop the protocol (an exception here would end a timer thread or the receive loop).
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            VrrpLog.ObserverFailed(_logger, _settings.VirtualRouterId, _settings.Interface, ex);
+        }
     }
 
     private void CheckAddresses(in VrrpAdvertisement advertisement)

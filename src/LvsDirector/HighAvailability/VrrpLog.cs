@@ -28,4 +28,7 @@ internal static partial class VrrpLog
 
     [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "VRRP on {Interface}: sending to {Destination} failed: {Error}")]
     public static partial void TransportSendFailed(ILogger logger, string @interface, string destination, string error);
+
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Error, Message = "VRRP instance VR {RouterId} on {Interface}: acting on a state change failed")]
+    public static partial void ObserverFailed(ILogger logger, int routerId, string @interface, Exception exception);
 }

@@ -320,6 +320,19 @@ public sealed class VrrpInstanceTests : IDisposable
         Assert.Single(_logger.Lines, l => l.EventId == 3105);
     }
 
+    [Fact]
+    public void A_throwing_observer_is_logged_and_the_protocol_goes_on()
+    {
+        var vr = Create(priority: 100);
+        vr.StateChanged += (_, _) => throw new InvalidOperationException("observer bug");
+        vr.Start();
+        _time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal(VrrpState.Master, vr.State);
+        Assert.Equal(3, _transport.Sent.Count);
+        Assert.Equal(2, _logger.Lines.Count(l => l.EventId == 3108));
+    }
+
     private VrrpInstance StartedMaster(byte priority)
     {
         var vr = Create(priority);
