@@ -71,7 +71,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(SystemdNotifier.FromEnvironment());
         builder.Services.AddSingleton(sp => new SystemdNotifications(
             sp.GetRequiredService<SystemdNotifier>(),
-            () => DirectorStatusText.Describe(sp.GetRequiredService<Director>().Services.Current),
+            () => DirectorStatusText.Describe(sp.GetRequiredService<Director>().Services.Current) + sp.GetRequiredService<VrrpHostedService>().StatusText(),
             sp.GetRequiredService<ILogger<SystemdNotifications>>()));
         builder.Services.AddSingleton(sp => new Director(
             ConfigurationApplier.ToSettings(configuration),
@@ -81,6 +81,8 @@ internal static class DaemonHost
         // Hosted services start in this order and stop in reverse: the director first, so the control socket
         // never answers for a director that is not running.
         builder.Services.AddHostedService<DirectorHostedService>();
+        builder.Services.AddSingleton<VrrpHostedService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VrrpHostedService>());
 
         // Registered after the director so it starts after it (READY=1 follows both) and stops before it.
         builder.Services.AddSingleton<IControlHandler, DirectorControlHandler>();

@@ -13,7 +13,7 @@ namespace LvsDirector.Configuration;
 /// </summary>
 internal sealed partial class ConfigurationReader
 {
-    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "reload", "firewall_marks", "services", "metrics"];
+    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "reload", "firewall_marks", "services", "metrics", "vrrp"];
     private static readonly string[] InterfaceKeys = ["name", "role", "comment", "addresses"];
     private static readonly string[] SocketKeys = ["path", "group"];
     private static readonly string[] LoggingKeys = ["level", "file"];
@@ -114,6 +114,11 @@ internal sealed partial class ConfigurationReader
         if (map.TryGetValue("metrics", out node) && !IsNull(node))
         {
             configuration = configuration with { Metrics = ReadMetrics(node, "metrics") };
+        }
+
+        if (map.TryGetValue("vrrp", out node) && !IsNull(node))
+        {
+            configuration = configuration with { Vrrp = ReadVrrp(node, "vrrp", interfaceNames) };
         }
 
         if (map.TryGetValue("reload", out node))

@@ -21,6 +21,9 @@ public sealed record DirectorConfiguration
     /// <summary>Prometheus endpoint and status page; null (the default) means off.</summary>
     public MetricsConfiguration? Metrics { get; init; }
 
+    /// <summary>VRRP failover with a peer director; null (the default) means this director always owns its VIPs.</summary>
+    public VrrpConfiguration? Vrrp { get; init; }
+
     /// <summary>What a reload does with real servers removed from the file.</summary>
     public ReloadConfiguration Reload { get; init; } = new();
 

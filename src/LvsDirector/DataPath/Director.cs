@@ -86,6 +86,9 @@ public sealed class Director : IDisposable
 
     public DataPathCounters Counters { get; }
 
+    /// <summary>Whether the VIPs are answered for and announced; VRRP releases and acquires them, without VRRP always owned.</summary>
+    public VipOwnership VipOwnership { get; } = new();
+
     public IReadOnlyList<string> Interfaces => _settings.Interfaces;
 
     /// <summary>Connection table size, as ipvsadm prints it in "(size=N)".</summary>
@@ -272,7 +275,7 @@ public sealed class Director : IDisposable
 
         var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount);
         var table6 = new Ipv6ConnectionTable(_settings.Ipv6ConnectionTableSize ?? Math.Max(1024, _settings.ConnectionTableSize / 4), Timeouts, Environment.TickCount ^ 0x5EED);
-        _worker = new PacketWorker(contexts, Services, table, Counters, _settings.Options, table6);
+        _worker = new PacketWorker(contexts, Services, table, Counters, _settings.Options, table6) { Ownership = VipOwnership };
         _thread = new Thread(Run) { IsBackground = true, Name = "lvsd-worker-0", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
         DirectorLog.Started(_logger, _settings.Interfaces.Count, _settings.ConnectionTableSize);

@@ -18,7 +18,7 @@ public sealed partial class PacketWorker
             SendHeld<Ipv4Family, uint>(link, arp.SenderAddress);
         }
 
-        if (arp.Operation == 1 && link.AnnouncedVips.Contains(arp.TargetAddress) && arp.SenderAddress != arp.TargetAddress)
+        if (arp.Operation == 1 && Ownership.IsOwned && link.AnnouncedVips.Contains(arp.TargetAddress) && arp.SenderAddress != arp.TargetAddress)
         {
             var length = Arp.WriteReply(_scratch, link.Mac, arp.TargetAddress, arp.SenderMac, arp.SenderAddress);
             if (link.Link.TrySend(_scratch.AsSpan(0, length)))
@@ -51,6 +51,40 @@ public sealed partial class PacketWorker
             if (link.Link.TrySend(held))
             {
                 _counters.Forwarded++;
+            }
+        }
+    }
+
+    private void AnnounceVips()
+    {
+        // One gratuitous ARP per heartbeat per VIP, a few times, as keepalived repeats its GARPs; none while a VRRP backup.
+        if (!Ownership.IsOwned)
+        {
+            _announcements.Clear();
+            return;
+        }
+
+        AnnounceAfterAcquiring();
+        for (var i = _announcements.Count - 1; i >= 0; i--)
+        {
+            var (vip, l, remaining) = _announcements[i];
+            var link = _links[l];
+            if (link.AnnouncedVips.Contains(vip))
+            {
+                var length = Arp.WriteGratuitous(_scratch, link.Mac, vip);
+                if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+                {
+                    _counters.GratuitousArpsSent++;
+                }
+            }
+
+            if (remaining <= 1)
+            {
+                _announcements.RemoveAt(i);
+            }
+            else
+            {
+                _announcements[i] = (vip, l, remaining - 1);
             }
         }
     }

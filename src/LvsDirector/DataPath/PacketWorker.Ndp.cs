@@ -41,7 +41,7 @@ public sealed partial class PacketWorker
             SendHeld<Ipv6Family, UInt128>(link, solicitation.SourceAddress);
         }
 
-        if (!link.AnnouncedVips6.Contains(solicitation.TargetAddress))
+        if (!Ownership.IsOwned || !link.AnnouncedVips6.Contains(solicitation.TargetAddress))
         {
             _counters.NotForUs++;
             return;
@@ -72,7 +72,13 @@ public sealed partial class PacketWorker
 
     private void AnnounceVips6()
     {
-        // One unsolicited advertisement per heartbeat per VIP, a few times (RFC 4861 7.2.6 allows up to three).
+        // One unsolicited advertisement per heartbeat per VIP, a few times (RFC 4861 7.2.6 allows up to three); none while a VRRP backup.
+        if (!Ownership.IsOwned)
+        {
+            _announcements6.Clear();
+            return;
+        }
+
         for (var i = _announcements6.Count - 1; i >= 0; i--)
         {
             var (vip, l, remaining) = _announcements6[i];

@@ -151,31 +151,4 @@ public sealed partial class PacketWorker
 
         return 0;
     }
-
-    private void AnnounceVips()
-    {
-        // One gratuitous ARP per heartbeat per VIP, a few times, as keepalived repeats its GARPs.
-        for (var i = _announcements.Count - 1; i >= 0; i--)
-        {
-            var (vip, l, remaining) = _announcements[i];
-            var link = _links[l];
-            if (link.AnnouncedVips.Contains(vip))
-            {
-                var length = Arp.WriteGratuitous(_scratch, link.Mac, vip);
-                if (link.Link.TrySend(_scratch.AsSpan(0, length)))
-                {
-                    _counters.GratuitousArpsSent++;
-                }
-            }
-
-            if (remaining <= 1)
-            {
-                _announcements.RemoveAt(i);
-            }
-            else
-            {
-                _announcements[i] = (vip, l, remaining - 1);
-            }
-        }
-    }
 }

@@ -29,13 +29,14 @@ internal sealed class MetricsServer : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private WebApplication? _app;
 
-    public MetricsServer(Director director, MetricsConfiguration configuration, ILoggerFactory loggerFactory, TimeProvider time)
+    public MetricsServer(
+        Director director, MetricsConfiguration configuration, ILoggerFactory loggerFactory, TimeProvider time, Func<LvsDirector.HighAvailability.VrrpInstance?>? vrrp = null)
     {
         _director = director;
         _configuration = configuration;
         _loggerFactory = loggerFactory;
         _time = time;
-        _exporter = new PrometheusExporter(director);
+        _exporter = new PrometheusExporter(director) { Vrrp = vrrp ?? (() => null) };
         _logger = loggerFactory.CreateLogger("lvsd.metrics");
     }
 
@@ -51,7 +52,8 @@ internal sealed class MetricsServer : IHostedService, IAsyncDisposable
         }
 
         services.AddSingleton(sp => new MetricsServer(
-            sp.GetRequiredService<Director>(), metrics, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<Director>(), metrics, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(),
+            () => sp.GetService<VrrpHostedService>()?.Instance));
         services.AddHostedService(sp => sp.GetRequiredService<MetricsServer>());
     }
 

@@ -20,6 +20,9 @@ internal sealed class PrometheusExporter
 
     public PrometheusExporter(Director director) => _director = director;
 
+    /// <summary>The VRRP instance for the lvsd_vrrp_* families; returns null without VRRP.</summary>
+    internal Func<LvsDirector.HighAvailability.VrrpInstance?> Vrrp { get; init; } = () => null;
+
     /// <summary>One complete exposition of the current state.</summary>
     public string Scrape()
     {
@@ -27,6 +30,7 @@ internal sealed class PrometheusExporter
         {
             _text.Clear();
             Write(_text, _director);
+            VrrpMetrics.Write(_text, Vrrp());
             return _text.ToString();
         }
     }
