@@ -31,6 +31,8 @@ declare -A PKG=(
     [ethtool]=ethtool
     [setsid]=util-linux
     [chromium]=chromium
+    [keepalived]=keepalived
+    [arping]=arping
 )
 missing=()
 for c in "${!PKG[@]}"; do

@@ -363,6 +363,13 @@ public sealed class ConfigurationReconciler
             result.Add($"metrics changed ({Describe(running.Metrics)} -> {Describe(next.Metrics)}): needs restart");
         }
 
+        // The VRRP instance holds its socket and its place in the election; changing it under a running pair
+        // could make both directors master for a moment, so it waits for a restart the operator chooses.
+        if (running.Vrrp != next.Vrrp)
+        {
+            result.Add("vrrp changed: needs restart");
+        }
+
         return result;
     }
 

@@ -332,19 +332,20 @@ public class ConfigurationReconcilerTests
         Assert.Contains("interfaces: addresses of eth0 changed ( -> 2001:db8:1::1/64): needs restart", Assert.Single(edited.Warnings), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_metrics_change_is_warned_about_not_applied()
+    [Theory]
+    [InlineData("metrics: { listen: 127.0.0.1:9105 }", "metrics changed (off -> 127.0.0.1:9105/metrics): needs restart")]
+    [InlineData("vrrp: { interface: eth0, virtual_router_id: 51 }", "vrrp changed: needs restart")]
+    public void A_change_that_needs_a_restart_is_warned_about_not_applied(string section, string warning)
     {
         var reconciler = Start(Base, out var table, out _);
         var before = table.Current;
-        var next = Load(Base.Replace("interfaces: [eth0]", "interfaces: [eth0]\nmetrics: { listen: 127.0.0.1:9105 }", StringComparison.Ordinal));
+        var next = Load(Base.Replace("interfaces: [eth0]", "interfaces: [eth0]\n" + section, StringComparison.Ordinal));
 
         var result = reconciler.Apply(next);
 
         Assert.True(result.Applied);
         Assert.Empty(result.Changes);
-        var warning = Assert.Single(result.Warnings);
-        Assert.Contains("metrics changed (off -> 127.0.0.1:9105/metrics): needs restart", warning, StringComparison.Ordinal);
+        Assert.Equal(warning, Assert.Single(result.Warnings));
         Assert.Same(before, table.Current);
     }
 
