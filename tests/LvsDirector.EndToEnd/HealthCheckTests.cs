@@ -22,13 +22,7 @@ public sealed class HealthCheckTests : DirectorTestBase
     [Fact]
     public async Task A_stopped_nginx_is_taken_down_gets_no_traffic_and_comes_back()
     {
-        var socket = Path.Combine(Lab.LabDirectory, "lvsd-health.sock");
-        var config = Path.Combine(Lab.LabDirectory, "lvsd-health.yaml");
-        var log = Path.Combine(RepositoryPaths.LogDirectory, $"lvsd-{Lab.Prefix}-health.log");
-        await File.WriteAllTextAsync(config, $$"""
-            interfaces: [eth0, eth1]
-            socket: { path: {{socket}} }
-            services:
+        using var lvsd = await StartLvsdAsync("health", $$"""
               - protocol: tcp
                 address: {{Vip}}
                 port: 80
@@ -40,7 +34,6 @@ public sealed class HealthCheckTests : DirectorTestBase
                   - { address: {{Lab.RealServers[2]}}, method: masq }
             """);
 
-        using var lvsd = await LvsdProcess.StartAsync(Lab, socket, log, "--config", config, "--socket", socket);
         var rs2 = Lab.RealServers[1];
         try
         {
@@ -58,7 +51,7 @@ public sealed class HealthCheckTests : DirectorTestBase
                 listing.Services.Single().Destinations.Select(d => $"{d.Address} {d.Weight}"));
 
             // -S saves the configured weight, not the 0 a health check imposes.
-            var saved = await Lab.RunIn("dir", TimeSpan.FromSeconds(10), LabFixture.LvsadmPath, "--socket", socket, "-S", "-n");
+            var saved = await Lab.RunIn("dir", TimeSpan.FromSeconds(10), LabFixture.LvsadmPath, "--socket", lvsd.SocketPath, "-S", "-n");
             Assert.Contains($"-a -t {Vip}:80 -r {rs2}:80 -m -w 1", saved.StdOut, StringComparison.Ordinal);
 
             var answers = await CurlMany(Requests);
@@ -82,13 +75,7 @@ public sealed class HealthCheckTests : DirectorTestBase
     [Fact]
     public async Task An_http_404_holds_a_server_down_and_an_all_down_service_uses_its_sorry_server()
     {
-        var socket = Path.Combine(Lab.LabDirectory, "lvsd-health-http.sock");
-        var config = Path.Combine(Lab.LabDirectory, "lvsd-health-http.yaml");
-        var log = Path.Combine(RepositoryPaths.LogDirectory, $"lvsd-{Lab.Prefix}-health-http.log");
-        await File.WriteAllTextAsync(config, $$"""
-            interfaces: [eth0, eth1]
-            socket: { path: {{socket}} }
-            services:
+        using var lvsd = await StartLvsdAsync("health-http", $$"""
               - protocol: tcp
                 address: {{Vip}}
                 port: 80
@@ -109,7 +96,6 @@ public sealed class HealthCheckTests : DirectorTestBase
                   - { address: {{Lab.RealServers[1]}}, method: masq }
             """);
 
-        using var lvsd = await LvsdProcess.StartAsync(Lab, socket, log, "--config", config, "--socket", socket);
         var rs2 = Lab.RealServers[1];
         await WaitForWeight(lvsd, rs2, 0, TimeSpan.FromSeconds(10));
         var line = await WaitForLog(lvsd, $"Real server {rs2}:80 of TCP {Vip}:80 is down:");
@@ -129,6 +115,16 @@ public sealed class HealthCheckTests : DirectorTestBase
         Assert.True(sorry.Succeeded, sorry.Describe());
         Assert.Equal("rs3", sorry.StdOut.Trim());
         await WaitForLog(lvsd, $"Sorry server {Lab.RealServers[2]}:80 of TCP {Vip}:443 is in service");
+    }
+
+    /// <summary>A second lvsd (the fixture's has an empty table) from a config file with <paramref name="services"/> as its services list.</summary>
+    private async Task<LvsdProcess> StartLvsdAsync(string name, string services)
+    {
+        var socket = Path.Combine(Lab.LabDirectory, $"lvsd-{name}.sock");
+        var config = Path.Combine(Lab.LabDirectory, $"lvsd-{name}.yaml");
+        var log = Path.Combine(RepositoryPaths.LogDirectory, $"lvsd-{Lab.Prefix}-{name}.log");
+        await File.WriteAllTextAsync(config, $"interfaces: [eth0, eth1]\nsocket: {{ path: {socket} }}\nservices:\n{services}");
+        return await LvsdProcess.StartAsync(Lab, socket, log, "--config", config, "--socket", socket);
     }
 
     private async Task<IpvsTable> List(LvsdProcess lvsd)

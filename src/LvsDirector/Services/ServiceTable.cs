@@ -208,18 +208,12 @@ public sealed class ServiceTable
 
         lock (_gate)
         {
-            var svc = FindLocked(service);
-            if (svc is null)
+            if (FindServerLocked(service, server.Address, server.Port, out var svc, out var index) is var missing and not ServiceTableError.None)
             {
-                return ServiceTableError.NoSuchService;
+                return missing;
             }
 
             var servers = svc.ServerArray;
-            var index = IndexOf(servers, server.Address, server.Port);
-            if (index < 0)
-            {
-                return ServiceTableError.NoSuchDestination;
-            }
 
             servers[index].SetConfiguredWeight(server.Weight);
             servers[index].Method = server.Method;
@@ -247,19 +241,12 @@ public sealed class ServiceTable
         ArgumentNullException.ThrowIfNull(address);
         lock (_gate)
         {
-            var svc = FindLocked(service);
-            if (svc is null)
+            if (FindServerLocked(service, address, port, out var svc, out var index) is var missing and not ServiceTableError.None)
             {
-                return ServiceTableError.NoSuchService;
+                return missing;
             }
 
             var servers = svc.ServerArray;
-            var index = IndexOf(servers, address, port);
-            if (index < 0)
-            {
-                return ServiceTableError.NoSuchDestination;
-            }
-
             var removed = servers[index];
             var updated = servers.Where((_, i) => i != index).ToArray();
             svc.Scheduler.Update(updated);
@@ -321,15 +308,13 @@ public sealed class ServiceTable
         changed = false;
         lock (_gate)
         {
-            var svc = FindLocked(service);
-            if (svc is null)
+            if (FindServerLocked(service, address, port, out var svc, out var index) is var missing and not ServiceTableError.None)
             {
-                return ServiceTableError.NoSuchService;
+                return missing;
             }
 
             var servers = svc.ServerArray;
-            var index = IndexOf(servers, address, port);
-            if (index < 0 || servers[index].IsSorryServer)
+            if (servers[index].IsSorryServer)
             {
                 return ServiceTableError.NoSuchDestination;
             }
@@ -596,6 +581,19 @@ public sealed class ServiceTable
         }
 
         return -1;
+    }
+
+    private ServiceTableError FindServerLocked(ServiceKey service, IPAddress address, ushort port, out VirtualService svc, out int index)
+    {
+        index = -1;
+        svc = FindLocked(service)!;
+        if (svc is null)
+        {
+            return ServiceTableError.NoSuchService;
+        }
+
+        index = IndexOf(svc.ServerArray, address, port);
+        return index < 0 ? ServiceTableError.NoSuchDestination : ServiceTableError.None;
     }
 
     private VirtualService? FindLocked(ServiceKey key)

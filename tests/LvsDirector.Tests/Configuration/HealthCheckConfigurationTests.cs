@@ -60,6 +60,10 @@ public sealed class HealthCheckConfigurationTests
         return result.Configuration;
     }
 
+    /// <summary>TCP 198.18.0.10:80 with <paramref name="keys"/> (indented by four spaces) added to it.</summary>
+    private static VirtualServiceConfiguration LoadWeb(string keys) =>
+        Assert.Single(Load($"interfaces: [eth0]\nservices:\n  - protocol: tcp\n    address: 198.18.0.10\n    port: 80\n{keys}\n").Services);
+
     private static IReadOnlyList<ConfigurationError> Errors(string healthCheck, string extra = "")
     {
         var result = ConfigurationLoader.LoadFromText(
@@ -102,17 +106,12 @@ public sealed class HealthCheckConfigurationTests
     [Fact]
     public void Defaults_follow_the_schema()
     {
-        var service = Assert.Single(Load(
+        var service = LoadWeb(
             """
-            interfaces: [eth0]
-            services:
-              - protocol: tcp
-                address: 198.18.0.10
-                port: 80
                 health_check: { type: tcp }
                 real_servers:
                   - { address: 198.18.1.11, method: masq }
-            """).Services);
+            """);
         var check = service.RealServers[0].HealthCheck!;
         Assert.Equal(new HealthCheckSettings(HealthCheckType.Tcp), check);
         Assert.Equal((TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 3, 1, true),
@@ -167,15 +166,7 @@ public sealed class HealthCheckConfigurationTests
     [Fact]
     public void Sorry_server_methods_take_keepalived_and_ldirectord_spellings()
     {
-        var service = Assert.Single(Load(
-            """
-            interfaces: [eth0]
-            services:
-              - protocol: tcp
-                address: 198.18.0.10
-                port: 80
-                sorry_server: { address: 198.18.1.99, method: gatewaying }
-            """).Services);
+        var service = LoadWeb("    sorry_server: { address: 198.18.1.99, method: gatewaying }");
         Assert.Equal(new RealServerConfiguration(IPAddress.Parse("198.18.1.99"), 80, 1, ForwardingMethod.DirectRouting), service.SorryServer);
     }
 
