@@ -75,9 +75,10 @@ internal sealed class ConfigurationReloader : IDisposable
         var result = _reconciler.Apply(configuration);
 
         // Partly applied counts too: the table now lists what the file says, so the checks follow the file.
-        if (result.Applied || result.Changes.Count > 0)
+        if (_health is not null && (result.Applied || result.Changes.Count > 0))
         {
-            _health?.Apply(ConfigurationApplier.HealthChecks(_reconciler.Applied));
+            var checks = _health.Apply(ConfigurationApplier.HealthChecks(_reconciler.Applied));
+            result = result with { Changes = [.. result.Changes, .. checks] };
         }
 
         return result;

@@ -60,14 +60,16 @@ public sealed class HealthSupervisor : IHealthObserver, IAsyncDisposable
     }
 
     /// <summary>Makes the running monitors match <paramref name="assignments"/>; see the class remarks.</summary>
-    public void Apply(IEnumerable<HealthCheckAssignment> assignments)
+    /// <returns>One line per monitor started, restarted or stopped, for the reload log.</returns>
+    public IReadOnlyList<string> Apply(IEnumerable<HealthCheckAssignment> assignments)
     {
         ArgumentNullException.ThrowIfNull(assignments);
+        var changes = new List<string>();
         lock (_gate)
         {
             if (_stopped)
             {
-                return;
+                return changes;
             }
 
             var wanted = new Dictionary<HealthMonitorKey, HealthCheckTarget?>();
@@ -91,6 +93,11 @@ public sealed class HealthSupervisor : IHealthObserver, IAsyncDisposable
                 {
                     SetLocked(key, true, "health check removed");
                 }
+
+                if (!found || target is null)
+                {
+                    changes.Add($"health check of real server {key.ServerText} of service {key.Service} stopped");
+                }
             }
 
             foreach (var (key, target) in wanted)
@@ -101,6 +108,7 @@ public sealed class HealthSupervisor : IHealthObserver, IAsyncDisposable
                 }
 
                 var checker = _checkers(target.Settings.Type);
+                changes.Add($"health check of real server {key.ServerText} of service {key.Service} started: {checker.Describe(target)} every {HealthCheckText.Duration(target.Settings.Interval)}");
                 var firstDelay = TimeSpan.FromTicks((long)(_random.NextDouble() * target.Settings.Interval.Ticks));
                 var monitor = new HealthMonitor(target, checker, _time, firstDelay, this);
                 _monitors.Add(key, monitor);
@@ -113,6 +121,8 @@ public sealed class HealthSupervisor : IHealthObserver, IAsyncDisposable
 
             _stopping.RemoveAll(t => t.IsCompleted);
         }
+
+        return changes;
     }
 
     /// <summary>Stops every monitor and waits for checks in flight to end.</summary>

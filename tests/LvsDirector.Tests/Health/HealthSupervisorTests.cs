@@ -81,13 +81,14 @@ public sealed class HealthSupervisorTests
         await Until(time, () => Server(table, One).IsDown && Server(table, Two).IsDown);
 
         // Unchanged block: same monitor, still down. Changed block: new monitor from its initial state (up).
-        supervisor.Apply([Assign(One, Check with { }), Assign(Two, Check with { Fall = 5 })]);
+        var changes = supervisor.Apply([Assign(One, Check with { }), Assign(Two, Check with { Fall = 5 })]);
+        Assert.Equal(["health check of real server 198.18.1.12:8080 of service TCP 198.18.0.10:80 started: scripted check of 198.18.1.12:8080 every 2 s"], changes);
         Assert.Same(first, supervisor.Find(new HealthMonitorKey(Web, One, 8080)));
         Assert.True(Server(table, One).IsDown);
         Assert.False(Server(table, Two).IsDown);
 
         // Check removed from a listed server: monitor stopped, server up. Server no longer listed: monitor stopped.
-        supervisor.Apply([Assign(One, null)]);
+        Assert.Equal(2, supervisor.Apply([Assign(One, null)]).Count(c => c.EndsWith(" stopped", StringComparison.Ordinal)));
         Assert.Equal(0, supervisor.Count);
         Assert.False(Server(table, One).IsDown);
     }
