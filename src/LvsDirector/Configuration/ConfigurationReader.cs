@@ -1001,6 +1001,12 @@ internal sealed partial class ConfigurationReader
             // A server's own block replaces the service's entirely (type: none switches checking off for it).
             var check = serviceCheck;
             var checkOk = !map.TryGetValue("health_check", out var hc) || ReadHealthCheck(hc, Join(itemPath, "health_check"), out check);
+            if (checkOk && port == 0 && check is { Port: 0, Type: not (HealthCheckType.Ping or HealthCheckType.Exec) })
+            {
+                // A firewall-mark or port-zero service's server takes every port; a connect needs one.
+                Add((hc ?? items[i]).Start, Join(itemPath, "health_check.port"), "is required: the server has no port of its own to check (firewall-mark or port-zero service)");
+                checkOk = false;
+            }
 
             if (address is null || port is null || !weightOk || !methodOk || !thresholdsOk || !checkOk)
             {

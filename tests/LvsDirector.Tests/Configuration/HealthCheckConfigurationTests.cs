@@ -164,6 +164,30 @@ public sealed class HealthCheckConfigurationTests
     }
 
     [Fact]
+    public void A_server_without_a_port_needs_a_check_port()
+    {
+        var result = ConfigurationLoader.LoadFromText(
+            """
+            interfaces: [eth0]
+            firewall_marks:
+              - { mark: 1, protocol: tcp, destination: 198.18.0.10, ports: [80, 443] }
+            services:
+              - fwmark: 1
+                persistence: {}
+                health_check: { type: http }
+                real_servers:
+                  - { address: 198.18.1.11, method: masq }
+                  - { address: 198.18.1.12, method: masq, health_check: { type: tcp, port: 80 } }
+                  - { address: 198.18.1.13, method: masq, health_check: { type: ping } }
+            """,
+            "health.yaml");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("services[0].real_servers[0].health_check.port", error.Key);
+        Assert.Contains("no port of its own", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sorry_server_methods_take_keepalived_and_ldirectord_spellings()
     {
         var service = LoadWeb("    sorry_server: { address: 198.18.1.99, method: gatewaying }");
