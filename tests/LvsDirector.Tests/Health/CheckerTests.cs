@@ -161,6 +161,23 @@ public sealed class CheckerTests
     }
 
     [Fact]
+    public async Task Ipv6_servers_are_checked_and_named_in_brackets()
+    {
+        using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
+        listener.Start();
+        var port = (ushort)((IPEndPoint)listener.LocalEndpoint).Port;
+        var target = new HealthCheckTarget(IPAddress.IPv6Loopback, port, new HealthCheckSettings(HealthCheckType.Tcp));
+
+        var result = await Run(new TcpHealthChecker(), target);
+
+        Assert.True(result.Passed, result.Reason);
+        Assert.Equal($"connected to [::1]:{port}", result.Reason);
+        var http = new HealthCheckTarget(IPAddress.Parse("2001:db8::11"), 8080, new HealthCheckSettings(HealthCheckType.Http));
+        Assert.Equal("[2001:db8::11]:8080", new HttpHealthChecker().HostHeader(http));
+        Assert.Equal("[2001:db8::11]", new HttpsHealthChecker().HostHeader(http with { Port = 443 }));
+    }
+
+    [Fact]
     public void Response_parser_rejects_garbage_and_truncation()
     {
         Assert.Null(HttpResponse.Parse([], out var empty));
