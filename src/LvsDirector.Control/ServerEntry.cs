@@ -14,6 +14,8 @@ namespace LvsDirector.Control;
 /// <param name="TunnelType">Encapsulation of a Tunnel server (null: not reported, read as IPIP as ipvsadm does).</param>
 /// <param name="TunnelPort">GUE destination port; 0 otherwise.</param>
 /// <param name="TunnelChecksum">Tunnel checksum option of a GUE/GRE server.</param>
+/// <param name="ConfiguredWeight">The operator's weight when it differs from <paramref name="Weight"/> (a health check holds the server down: Weight is then 0); null otherwise.</param>
+/// <param name="SorryServer">True for a sorry server, listed only while no real server is up; -S leaves it out.</param>
 public sealed record ServerEntry(
     string Address,
     ushort Port,
@@ -27,4 +29,6 @@ public sealed record ServerEntry(
     TrafficStats? Stats = null,
     ControlTunnelType? TunnelType = null,
     ushort TunnelPort = 0,
-    ControlTunnelChecksum TunnelChecksum = ControlTunnelChecksum.NoChecksum);
+    ControlTunnelChecksum TunnelChecksum = ControlTunnelChecksum.NoChecksum,
+    int? ConfiguredWeight = null,
+    bool SorryServer = false);

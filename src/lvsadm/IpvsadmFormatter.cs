@@ -279,7 +279,14 @@ internal sealed class IpvsadmFormatter
         var inv = CultureInfo.InvariantCulture;
         if (rule)
         {
-            output.Append(inv, $"-a {serviceName} -r {name} {ForwardSwitch(server.Method)} -w {server.Weight}");
+            // A sorry server comes and goes with health; a saved rule would make it a permanent real server.
+            if (server.SorryServer)
+            {
+                return;
+            }
+
+            // A server held down by its health check lists weight 0 but saves the weight its operator gave it.
+            output.Append(inv, $"-a {serviceName} -r {name} {ForwardSwitch(server.Method)} -w {server.ConfiguredWeight ?? server.Weight}");
             AppendTunnelRule(output, server);
             output.Append('\n');
         }

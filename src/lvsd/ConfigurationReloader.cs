@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using LvsDirector.Configuration;
+using LvsDirector.Health;
 using Microsoft.Extensions.Logging;
 
 namespace LvsDirector.Daemon;
@@ -17,9 +18,11 @@ internal sealed class ConfigurationReloader : IDisposable
     private readonly ReloadSource _source;
     private readonly SystemdNotifier _notifier;
     private readonly ILogger<ConfigurationReloader> _logger;
+    private readonly HealthSupervisor? _health;
 
-    public ConfigurationReloader(ConfigurationReconciler reconciler, ReloadSource source, SystemdNotifier notifier, ILogger<ConfigurationReloader> logger)
+    public ConfigurationReloader(ConfigurationReconciler reconciler, ReloadSource source, SystemdNotifier notifier, ILogger<ConfigurationReloader> logger, HealthSupervisor? health = null)
     {
+        _health = health;
         _reconciler = reconciler;
         _source = source;
         _notifier = notifier;
@@ -69,7 +72,16 @@ internal sealed class ConfigurationReloader : IDisposable
             return ReloadResult.Refused(errors);
         }
 
-        return _reconciler.Apply(configuration);
+        var result = _reconciler.Apply(configuration);
+
+        // Partly applied counts too: the table now lists what the file says, so the checks follow the file.
+        if (_health is not null && (result.Applied || result.Changes.Count > 0))
+        {
+            var checks = _health.Apply(ConfigurationApplier.HealthChecks(_reconciler.Applied));
+            result = result with { Changes = [.. result.Changes, .. checks] };
+        }
+
+        return result;
     }
 
     private void Log(ReloadResult result)

@@ -2,6 +2,7 @@ using System.Reflection;
 using LvsDirector.Configuration;
 using LvsDirector.Control;
 using LvsDirector.DataPath;
+using LvsDirector.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -88,6 +89,11 @@ internal static class DaemonHost
         builder.Services.AddSingleton<IControlHandler, DirectorControlHandler>();
         builder.Services.AddHostedService<ControlServerHostedService>();
         builder.Services.AddHostedService<RateEstimationHostedService>();
+
+        // After the director (checks change what it schedules) and before the reloader, which hands it new sets.
+        builder.Services.AddSingleton(sp => new HealthSupervisor(
+            sp.GetRequiredService<Director>().Services, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HealthSupervisor>>()));
+        builder.Services.AddHostedService<HealthCheckHostedService>();
         Web.MetricsServer.Register(builder.Services, configuration);
 
         builder.Services.AddSingleton(reloadSource ?? new ReloadSource(null, () => new ResolvedConfiguration(configuration, null, [], null)));

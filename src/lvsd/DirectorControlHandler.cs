@@ -456,7 +456,11 @@ internal sealed class DirectorControlHandler : IControlHandler
             s.LowerThreshold,
             ToStats(s.Stats),
             s.Method == ForwardingMethod.Tunnel ? (s.TunnelType == TunnelType.Gue ? ControlTunnelType.Gue : ControlTunnelType.Ipip) : null,
-            s.Method == ForwardingMethod.Tunnel && s.TunnelType == TunnelType.Gue ? s.TunnelPort : (ushort)0)).ToList(),
+            s.Method == ForwardingMethod.Tunnel && s.TunnelType == TunnelType.Gue ? s.TunnelPort : (ushort)0)
+        {
+            ConfiguredWeight = s.ConfiguredWeight != s.Weight ? s.ConfiguredWeight : null,
+            SorryServer = s.IsSorryServer,
+        }).ToList(),
         ToStats(service.Stats));
 
     private static TrafficStats ToStats(TrafficCounters c)

@@ -1,6 +1,7 @@
 using System.Net;
 using LvsDirector.Connections;
 using LvsDirector.DataPath;
+using LvsDirector.Health;
 using LvsDirector.Services;
 
 namespace LvsDirector.Configuration;
@@ -55,7 +56,22 @@ public static class ConfigurationApplier
             LowerThreshold = server.LowerThreshold,
             TunnelType = server.TunnelType,
             TunnelPort = server.TunnelPort,
+            InitiallyDown = server.HealthCheck is { InitiallyUp: false },
         };
+    }
+
+    /// <summary>Every configured real server with its health check (null: none), for <see cref="HealthSupervisor.Apply"/>.</summary>
+    public static IReadOnlyList<HealthCheckAssignment> HealthChecks(DirectorConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return
+        [
+            .. configuration.Services.SelectMany(service => service.RealServers.Select(server => new HealthCheckAssignment(
+                service.Key,
+                server.Address,
+                server.Port,
+                server.HealthCheck is { } check ? new HealthCheckTarget(server.Address, check.PortFor(server.Port, service.Port), check) : null))),
+        ];
     }
 
     /// <summary>
@@ -68,7 +84,18 @@ public static class ConfigurationApplier
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(table);
         table.SetFirewallMarks(configuration.FirewallMarks);
-        return ApplyServices(configuration, table.AddService, table.AddRealServer);
+        var failures = ApplyServices(configuration, table.AddService, table.AddRealServer);
+        var result = failures.ToList();
+        foreach (var service in configuration.Services.Where(s => s.SorryServer is not null))
+        {
+            var error = table.SetSorryServer(service.Key, ToSpec(service.SorryServer!));
+            if (error is not (ServiceTableError.None or ServiceTableError.NoSuchService))
+            {
+                result.Add(new ConfigurationApplyFailure(service.Key, new IPEndPoint(service.SorryServer!.Address, service.SorryServer.Port), error));
+            }
+        }
+
+        return result;
     }
 
     // Split out so the ordering and failure rules are testable without a real service table.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using LvsDirector.Health;
 using LvsDirector.Scheduling;
 using LvsDirector.Services;
 using YamlDotNet.Core;
@@ -23,9 +24,9 @@ internal sealed partial class ConfigurationReader
     private static readonly string[] NeighborsKeys = ["arp_timeout"];
     private static readonly string[] OffloadsKeys = ["disable"];
     private static readonly string[] ReloadKeys = ["removed_server", "drain_timeout"];
-    private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "family", "scheduler", "interface", "persistence", "one_packet", "scheduler_flags", "real_servers"];
+    private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "family", "scheduler", "interface", "persistence", "one_packet", "scheduler_flags", "real_servers", "health_check", "sorry_server"];
     private static readonly string[] PersistenceKeys = ["timeout", "netmask", "prefix_length"];
-    private static readonly string[] RealServerKeys = ["address", "port", "weight", "method", "upper_threshold", "lower_threshold", "tun_type", "tun_port"];
+    private static readonly string[] RealServerKeys = ["address", "port", "weight", "method", "upper_threshold", "lower_threshold", "tun_type", "tun_port", "health_check"];
 
     private static readonly TimeSpan MaxArpTimeout = TimeSpan.FromDays(1);
     private static readonly TimeSpan MaxPersistenceTimeout = TimeSpan.FromSeconds(int.MaxValue / 1000);
@@ -646,13 +647,18 @@ internal sealed partial class ConfigurationReader
             Add(opNode.Start, Join(path, "one_packet"), "one-packet scheduling is only for UDP virtual services");
         }
 
+        var (serviceCheck, checkOk) = ReadServiceHealthCheck(map, path);
         var servers = new List<RealServerConfiguration>();
         if (map.TryGetValue("real_servers", out var rs) && !IsNull(rs))
         {
-            ReadRealServers(rs, Join(path, "real_servers"), port, port == 0, ipv6, servers);
+            ReadRealServers(rs, Join(path, "real_servers"), port, port == 0, ipv6, serviceCheck, servers);
         }
 
-        if (protocol is null || address is null || port is null)
+        var sorry = map.TryGetValue("sorry_server", out var ss) && !IsNull(ss)
+            ? ReadSorryServer(ss, Join(path, "sorry_server"), port, port == 0, ipv6, servers)
+            : null;
+
+        if (protocol is null || address is null || port is null || !checkOk)
         {
             return null;
         }
@@ -668,6 +674,8 @@ internal sealed partial class ConfigurationReader
             OnePacket = onePacket,
             SchedulerFlags = schedulerFlags,
             RealServers = servers,
+            HealthCheck = serviceCheck,
+            SorryServer = sorry,
         };
     }
 
@@ -730,13 +738,18 @@ internal sealed partial class ConfigurationReader
         }
 
         var (scheduler, interfaceName, persistence, onePacket, schedulerFlags) = ReadServiceOptions(map, path, interfaceNames, ipv6);
+        var (serviceCheck, checkOk) = ReadServiceHealthCheck(map, path);
         var servers = new List<RealServerConfiguration>();
         if (map.TryGetValue("real_servers", out var rs) && !IsNull(rs))
         {
-            ReadRealServers(rs, Join(path, "real_servers"), 0, true, ipv6, servers);
+            ReadRealServers(rs, Join(path, "real_servers"), 0, true, ipv6, serviceCheck, servers);
         }
 
-        if (mark is null || !familyOk)
+        var sorry = map.TryGetValue("sorry_server", out var ss) && !IsNull(ss)
+            ? ReadSorryServer(ss, Join(path, "sorry_server"), 0, true, ipv6, servers)
+            : null;
+
+        if (mark is null || !familyOk || !checkOk)
         {
             return null;
         }
@@ -753,6 +766,8 @@ internal sealed partial class ConfigurationReader
             OnePacket = onePacket,
             SchedulerFlags = schedulerFlags,
             RealServers = servers,
+            HealthCheck = serviceCheck,
+            SorryServer = sorry,
         };
     }
 
@@ -852,7 +867,7 @@ internal sealed partial class ConfigurationReader
         return result;
     }
 
-    private void ReadRealServers(YamlNode node, string path, ushort? servicePort, bool zeroPortAllowed, bool? serviceIsIpv6, List<RealServerConfiguration> result)
+    private void ReadRealServers(YamlNode node, string path, ushort? servicePort, bool zeroPortAllowed, bool? serviceIsIpv6, HealthCheckSettings? serviceCheck, List<RealServerConfiguration> result)
     {
         var items = ReadSequence(node, path);
         if (items is null)
@@ -988,7 +1003,17 @@ internal sealed partial class ConfigurationReader
                 methodOk = false;
             }
 
-            if (address is null || port is null || !weightOk || !methodOk || !thresholdsOk)
+            // A server's own block replaces the service's entirely (type: none switches checking off for it).
+            var check = serviceCheck;
+            var checkOk = !map.TryGetValue("health_check", out var hc) || ReadHealthCheck(hc, Join(itemPath, "health_check"), out check);
+            if (checkOk && port == 0 && check is { Port: 0, Type: not (HealthCheckType.Ping or HealthCheckType.Exec) })
+            {
+                // A firewall-mark or port-zero service's server takes every port; a connect needs one.
+                Add((hc ?? items[i]).Start, Join(itemPath, "health_check.port"), "is required: the server has no port of its own to check (firewall-mark or port-zero service)");
+                checkOk = false;
+            }
+
+            if (address is null || port is null || !weightOk || !methodOk || !thresholdsOk || !checkOk)
             {
                 continue;
             }
@@ -1006,6 +1031,7 @@ internal sealed partial class ConfigurationReader
                 LowerThreshold = lower,
                 TunnelType = tunnelType,
                 TunnelPort = tunnelPort,
+                HealthCheck = check,
             });
         }
     }

@@ -118,7 +118,7 @@ public sealed class ConfigurationReconciler
         {
             var drain = _draining[i];
             var server = drain.Server;
-            if (server.IsRemoved || server.Weight != 0)
+            if (server.IsRemoved || server.ConfiguredWeight != 0)
             {
                 // Deleted by lvsadm, or given weight again: no longer ours to finish.
                 _draining.RemoveAt(i);
@@ -167,7 +167,7 @@ public sealed class ConfigurationReconciler
                     continue;
                 }
 
-                var live = FindLive(old.Key)?.Servers.FirstOrDefault(s => SameServer(s, oldServer));
+                var live = FindLive(old.Key)?.Servers.FirstOrDefault(s => !s.IsSorryServer && SameServer(s, oldServer));
                 if (live is null)
                 {
                     continue;
@@ -209,6 +209,8 @@ public sealed class ConfigurationReconciler
                 {
                     Record(_table.AddRealServer(service.Key, ConfigurationApplier.ToSpec(server)), $"real server {Endpoint(server)} of service {service.Key} added", changes, errors);
                 }
+
+                ApplySorryServer(service, null, changes, errors);
             }
 
             return;
@@ -223,7 +225,7 @@ public sealed class ConfigurationReconciler
         foreach (var server in service.RealServers)
         {
             var serverSpec = ConfigurationApplier.ToSpec(server);
-            var liveServer = live.Servers.FirstOrDefault(s => SameServer(server, s));
+            var liveServer = live.Servers.FirstOrDefault(s => !s.IsSorryServer && SameServer(server, s));
             if (liveServer is null)
             {
                 Record(_table.AddRealServer(service.Key, serverSpec), $"real server {Endpoint(server)} of service {service.Key} added: weight {server.Weight}", changes, errors);
@@ -238,6 +240,20 @@ public sealed class ConfigurationReconciler
                 _draining.RemoveAll(d => ReferenceEquals(d.Server, liveServer));
             }
         }
+
+        ApplySorryServer(service, live.SorryServer, changes, errors);
+    }
+
+    private void ApplySorryServer(VirtualServiceConfiguration service, RealServerSpec? live, List<string> changes, List<string> errors)
+    {
+        var wanted = service.SorryServer is { } sorry ? ConfigurationApplier.ToSpec(sorry) : null;
+        if (Equals(live, wanted))
+        {
+            return;
+        }
+
+        var text = wanted is null ? "removed" : $"set to {new IPEndPoint(wanted.Address, wanted.Port)}";
+        Record(_table.SetSorryServer(service.Key, wanted), $"sorry server of service {service.Key} {text}", changes, errors);
     }
 
     private static List<string> ServiceDifferences(VirtualService live, VirtualServiceSpec spec)
@@ -282,9 +298,9 @@ public sealed class ConfigurationReconciler
     private static List<string> ServerDifferences(RealServer live, RealServerSpec spec)
     {
         var result = new List<string>();
-        if (live.Weight != spec.Weight)
+        if (live.ConfiguredWeight != spec.Weight)
         {
-            result.Add($"weight {live.Weight} -> {spec.Weight}");
+            result.Add($"weight {live.ConfiguredWeight} -> {spec.Weight}");
         }
 
         if (live.Method != spec.Method)

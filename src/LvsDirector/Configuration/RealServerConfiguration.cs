@@ -1,4 +1,5 @@
 using System.Net;
+using LvsDirector.Health;
 using LvsDirector.Services;
 
 namespace LvsDirector.Configuration;
@@ -21,4 +22,7 @@ public sealed record RealServerConfiguration(IPAddress Address, ushort Port, int
 
     /// <summary>tun_port (ipvsadm --tun-port): the GUE UDP port; 0 for IPIP.</summary>
     public ushort TunnelPort { get; init; }
+
+    /// <summary>The server's health check (its own block, else the service's); null when it is never checked (always up).</summary>
+    public HealthCheckSettings? HealthCheck { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using LvsDirector.Health;
 using LvsDirector.Services;
 
 namespace LvsDirector.Configuration;
@@ -37,6 +38,12 @@ public sealed record VirtualServiceConfiguration
     public LvsDirector.Scheduling.SchedulerFlags SchedulerFlags { get; init; }
 
     public IReadOnlyList<RealServerConfiguration> RealServers { get; init; } = [];
+
+    /// <summary>The service's health_check block, the default of its real servers (each has its resolved check); null for none.</summary>
+    public HealthCheckSettings? HealthCheck { get; init; }
+
+    /// <summary>sorry_server: used (weight 1) only while no real server is up; null for none.</summary>
+    public RealServerConfiguration? SorryServer { get; init; }
 
     /// <summary>True for an IPv6 VIP or an IPv6 firewall-mark service.</summary>
     public bool IsIpv6 => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;

@@ -24,10 +24,17 @@ public sealed class RealServer : SchedulerDestination, IConnectionBindingObserve
     private int _persistentConnections;
     private uint _upperThreshold;
     private uint _lowerThreshold;
+    private int _configuredWeight;
+    private int _down;
+    private long _checksPassed;
+    private long _checksFailed;
 
-    internal RealServer(VirtualService service, IPAddress address, uint address4, UInt128 address6, ushort port, int weight, ForwardingMethod method)
-        : base(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Ipv6Address.Fold(address6) : address4, port, weight)
+    internal RealServer(VirtualService service, IPAddress address, uint address4, UInt128 address6, ushort port, int weight, ForwardingMethod method, bool down = false, bool sorryServer = false)
+        : base(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Ipv6Address.Fold(address6) : address4, port, down ? 0 : weight)
     {
+        _configuredWeight = weight;
+        _down = down ? 1 : 0;
+        IsSorryServer = sorryServer;
         Service = service;
         IPAddress = address;
         IsIpv6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
@@ -77,6 +84,25 @@ public sealed class RealServer : SchedulerDestination, IConnectionBindingObserve
         get => Volatile.Read(ref _removed) != 0;
         internal set => Volatile.Write(ref _removed, value ? 1 : 0);
     }
+
+    /// <summary>
+    /// The weight the operator gave (config file, ipvsadm -a/-e). <see cref="SchedulerDestination.Weight"/> is the
+    /// weight the schedulers use: this one while the server is up, 0 while a health check holds it down, so a down
+    /// server is treated exactly like a quiescent one by every scheduler.
+    /// </summary>
+    public int ConfiguredWeight => Volatile.Read(ref _configuredWeight);
+
+    /// <summary>True while a health check holds the server down (no new connections; existing ones keep flowing).</summary>
+    public bool IsDown => Volatile.Read(ref _down) != 0;
+
+    /// <summary>True for the service's sorry server, which is only in the list while every real server is down.</summary>
+    public bool IsSorryServer { get; }
+
+    /// <summary>Health checks of this server that passed since it was added.</summary>
+    public long HealthChecksPassed => Interlocked.Read(ref _checksPassed);
+
+    /// <summary>Health checks of this server that failed (or timed out) since it was added.</summary>
+    public long HealthChecksFailed => Interlocked.Read(ref _checksFailed);
 
     /// <summary>Persistence templates bound here (ipvsadm --persistent-conn).</summary>
     public int PersistentConnections => Volatile.Read(ref _persistentConnections);
@@ -129,6 +155,37 @@ public sealed class RealServer : SchedulerDestination, IConnectionBindingObserve
         else
         {
             IsOverloaded = false;
+        }
+    }
+
+    /// <summary>Sets the operator's weight; the scheduling weight follows unless the server is down.</summary>
+    internal void SetConfiguredWeight(int weight)
+    {
+        Volatile.Write(ref _configuredWeight, weight);
+        Weight = IsDown ? 0 : weight;
+    }
+
+    /// <summary>Marks the server down (scheduling weight 0) or up (configured weight); false when it already was.</summary>
+    internal bool SetDown(bool down)
+    {
+        if (Interlocked.Exchange(ref _down, down ? 1 : 0) == (down ? 1 : 0))
+        {
+            return false;
+        }
+
+        Weight = down ? 0 : ConfiguredWeight;
+        return true;
+    }
+
+    internal void CountHealthCheck(bool passed)
+    {
+        if (passed)
+        {
+            Interlocked.Increment(ref _checksPassed);
+        }
+        else
+        {
+            Interlocked.Increment(ref _checksFailed);
         }
     }
 

@@ -20,4 +20,10 @@ public sealed record RealServerSpec(IPAddress Address, ushort Port, int Weight, 
 
     /// <summary>ipvsadm --tun-port: the UDP destination port of GUE; required (non-zero) with <see cref="TunnelType.Gue"/>.</summary>
     public ushort TunnelPort { get; init; }
+
+    /// <summary>
+    /// Added held down by a health check whose initial state is down (keepalived alpha), so no connection reaches it
+    /// before its first passed check. Only read when the server is added; an edit keeps the server's health.
+    /// </summary>
+    public bool InitiallyDown { get; init; }
 }

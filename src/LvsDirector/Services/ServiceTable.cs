@@ -186,13 +186,11 @@ public sealed class ServiceTable
                 return ServiceTableError.DestinationExists;
             }
 
-            var added = new RealServer(svc, server.Address, address, address6, server.Port, server.Weight, server.Method);
-            added.SetThresholds(server.UpperThreshold, server.LowerThreshold);
-            added.TunnelType = server.TunnelType;
-            added.TunnelPort = server.TunnelPort;
+            var added = CreateServer(svc, server, address, address6, server.InitiallyDown, sorryServer: false);
             RealServer[] updated = [.. servers, added];
             svc.Scheduler.Update(updated);
             svc.ServerArray = updated;
+            UpdateSorryServerLocked(svc);
             PublishLocked();
         }
 
@@ -210,20 +208,14 @@ public sealed class ServiceTable
 
         lock (_gate)
         {
-            var svc = FindLocked(service);
-            if (svc is null)
+            if (FindServerLocked(service, server.Address, server.Port, out var svc, out var index) is var missing and not ServiceTableError.None)
             {
-                return ServiceTableError.NoSuchService;
+                return missing;
             }
 
             var servers = svc.ServerArray;
-            var index = IndexOf(servers, server.Address, server.Port);
-            if (index < 0)
-            {
-                return ServiceTableError.NoSuchDestination;
-            }
 
-            servers[index].Weight = server.Weight;
+            servers[index].SetConfiguredWeight(server.Weight);
             servers[index].Method = server.Method;
             servers[index].TunnelType = server.TunnelType;
             servers[index].TunnelPort = server.TunnelPort;
@@ -249,29 +241,121 @@ public sealed class ServiceTable
         ArgumentNullException.ThrowIfNull(address);
         lock (_gate)
         {
+            if (FindServerLocked(service, address, port, out var svc, out var index) is var missing and not ServiceTableError.None)
+            {
+                return missing;
+            }
+
+            var servers = svc.ServerArray;
+            var removed = servers[index];
+            var updated = servers.Where((_, i) => i != index).ToArray();
+            svc.Scheduler.Update(updated);
+            svc.ServerArray = updated;
+            removed.IsRemoved = true;
+            UpdateSorryServerLocked(svc);
+            PublishLocked();
+        }
+
+        ServiceTableLog.RealServerDeleted(_logger, service, address, port);
+        return ServiceTableError.None;
+    }
+
+    /// <summary>
+    /// Sets (or with null removes) the service's sorry server: added with weight 1 while no real server is up (every
+    /// one down by its health check, or none at all), removed again as soon as one is up.
+    /// </summary>
+    public ServiceTableError SetSorryServer(ServiceKey service, RealServerSpec? sorryServer)
+    {
+        if (sorryServer is not null && ValidateServer(sorryServer, out _, out _) is var invalid and not ServiceTableError.None)
+        {
+            return invalid;
+        }
+
+        lock (_gate)
+        {
             var svc = FindLocked(service);
             if (svc is null)
             {
                 return ServiceTableError.NoSuchService;
             }
 
+            if (sorryServer is not null && svc.IsIpv6 != IsIpv6(sorryServer.Address))
+            {
+                return ServiceTableError.AddressFamilyMismatch;
+            }
+
+            if (Equals(svc.SorryServer, sorryServer))
+            {
+                return ServiceTableError.None;
+            }
+
+            svc.SorryServer = sorryServer;
+            UpdateSorryServerLocked(svc);
+            PublishLocked();
+        }
+
+        return ServiceTableError.None;
+    }
+
+    /// <summary>
+    /// Records a health transition: a down server keeps its configured weight but schedules as weight 0. Brings the
+    /// sorry server in or out of service as needed.
+    /// </summary>
+    /// <param name="changed">True when the server's state actually changed.</param>
+    public ServiceTableError SetServerHealth(ServiceKey service, IPAddress address, ushort port, bool up, out bool changed)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        changed = false;
+        lock (_gate)
+        {
+            if (FindServerLocked(service, address, port, out var svc, out var index) is var missing and not ServiceTableError.None)
+            {
+                return missing;
+            }
+
             var servers = svc.ServerArray;
-            var index = IndexOf(servers, address, port);
-            if (index < 0)
+            if (servers[index].IsSorryServer)
             {
                 return ServiceTableError.NoSuchDestination;
             }
 
-            var removed = servers[index];
-            var updated = servers.Where((_, i) => i != index).ToArray();
-            svc.Scheduler.Update(updated);
-            svc.ServerArray = updated;
-            removed.IsRemoved = true;
+            if (!servers[index].SetDown(!up))
+            {
+                return ServiceTableError.None;
+            }
+
+            changed = true;
+
+            // Schedulers capture weights in Update; the new scheduling weight takes effect there.
+            svc.Scheduler.Update(servers);
+            UpdateSorryServerLocked(svc);
             PublishLocked();
         }
 
-        ServiceTableLog.RealServerDeleted(_logger, service, address, port);
         return ServiceTableError.None;
+    }
+
+    /// <summary>Counts one health check result of a real server (for metrics); false when there is no such server.</summary>
+    public bool CountHealthCheck(ServiceKey service, IPAddress address, ushort port, bool passed)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        foreach (var svc in Current.Services)
+        {
+            if (!SameService(svc.Key, service))
+            {
+                continue;
+            }
+
+            var servers = svc.ServerArray;
+            var index = IndexOf(servers, address, port);
+            if (index >= 0 && !servers[index].IsSorryServer)
+            {
+                servers[index].CountHealthCheck(passed);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Clear()
@@ -444,6 +528,48 @@ public sealed class ServiceTable
         return ServiceTableError.None;
     }
 
+    private static RealServer CreateServer(VirtualService svc, RealServerSpec spec, uint address, UInt128 address6, bool down, bool sorryServer)
+    {
+        var server = new RealServer(svc, spec.Address, address, address6, spec.Port, spec.Weight, spec.Method, down, sorryServer);
+        server.SetThresholds(spec.UpperThreshold, spec.LowerThreshold);
+        server.TunnelType = spec.TunnelType;
+        server.TunnelPort = spec.TunnelPort;
+        return server;
+    }
+
+    // keepalived's rule: the sorry server serves while no real server is alive. A quiescent (weight 0) server that
+    // passes its checks is alive, so it keeps the sorry server out, as it does in keepalived.
+    private void UpdateSorryServerLocked(VirtualService svc)
+    {
+        var servers = svc.ServerArray;
+        var current = Array.Find(servers, s => s.IsSorryServer);
+        var wanted = svc.SorryServer;
+        var inUse = wanted is not null && !Array.Exists(servers, s => !s.IsSorryServer && !s.IsDown);
+        if (current is not null && (!inUse || !SameSorryServer(current, wanted!)))
+        {
+            servers = Array.FindAll(servers, s => !ReferenceEquals(s, current));
+            current.IsRemoved = true;
+            svc.Scheduler.Update(servers);
+            svc.ServerArray = servers;
+            SorryServerLog.OutOfService(_logger, svc.Key, current.IPAddress, current.Port);
+            current = null;
+        }
+
+        if (inUse && current is null && IndexOf(servers, wanted!.Address, wanted.Port) < 0)
+        {
+            ValidateServer(wanted, out var address, out var address6);
+            var added = CreateServer(svc, wanted, address, address6, down: false, sorryServer: true);
+            RealServer[] updated = [.. servers, added];
+            svc.Scheduler.Update(updated);
+            svc.ServerArray = updated;
+            SorryServerLog.InService(_logger, svc.Key, wanted.Address, wanted.Port);
+        }
+    }
+
+    private static bool SameSorryServer(RealServer live, RealServerSpec spec) =>
+        live.Port == spec.Port && live.IPAddress.Equals(spec.Address) && live.Method == spec.Method && live.ConfiguredWeight == spec.Weight
+        && live.TunnelType == spec.TunnelType && live.TunnelPort == spec.TunnelPort;
+
     private static int IndexOf(RealServer[] servers, IPAddress address, ushort port)
     {
         for (var i = 0; i < servers.Length; i++)
@@ -455,6 +581,19 @@ public sealed class ServiceTable
         }
 
         return -1;
+    }
+
+    private ServiceTableError FindServerLocked(ServiceKey service, IPAddress address, ushort port, out VirtualService svc, out int index)
+    {
+        index = -1;
+        svc = FindLocked(service)!;
+        if (svc is null)
+        {
+            return ServiceTableError.NoSuchService;
+        }
+
+        index = IndexOf(svc.ServerArray, address, port);
+        return index < 0 ? ServiceTableError.NoSuchDestination : ServiceTableError.None;
     }
 
     private VirtualService? FindLocked(ServiceKey key)

@@ -13,6 +13,7 @@ public sealed class VirtualService
     private string? _interface;
     private PersistenceSettings? _persistence;
     private int _onePacket;
+    private RealServerSpec? _sorryServer;
 
     internal VirtualService(ServiceKey key, uint address4, UInt128 address6, Scheduler scheduler, string? interfaceName)
     {
@@ -70,6 +71,16 @@ public sealed class VirtualService
     }
 
     public IReadOnlyList<RealServer> Servers => Volatile.Read(ref _servers);
+
+    /// <summary>
+    /// The sorry server to add while every real server is down (keepalived sorry_server, ldirectord fallback); null
+    /// for none. Whether it is in use shows in <see cref="Servers"/>: it is listed only then.
+    /// </summary>
+    public RealServerSpec? SorryServer
+    {
+        get => Volatile.Read(ref _sorryServer);
+        internal set => Volatile.Write(ref _sorryServer, value);
+    }
 
     public TrafficCounters Stats { get; } = new();
 

@@ -70,8 +70,18 @@ internal sealed class PrometheusExporter
         EachServer(text, services, "lvsd_real_server_persistent_connections", static r => r.PersistentConnections);
         Family(text, "lvsd_real_server_weight", "gauge", "Scheduling weight of the real server; 0 is quiescent.");
         EachServer(text, services, "lvsd_real_server_weight", static r => r.Weight);
-        Family(text, "lvsd_real_server_up", "gauge", "1 when the real server takes new connections (weight > 0; health checks will refine this), else 0.");
+        Family(text, "lvsd_real_server_up", "gauge", "1 when the real server takes new connections (not down by its health check, weight > 0), else 0.");
         EachServer(text, services, "lvsd_real_server_up", static r => ServerHealth.IsUp(r) ? 1 : 0);
+        Family(text, "lvsd_real_server_health_checks_total", "counter", "Health checks of the real server, by result (pass or fail; a timeout is a fail).");
+        foreach (var s in services)
+        {
+            foreach (var r in s.Servers)
+            {
+                Sample(text, "lvsd_real_server_health_checks_total", s, r, "pass", r.HealthChecksPassed, "result");
+                Sample(text, "lvsd_real_server_health_checks_total", s, r, "fail", r.HealthChecksFailed, "result");
+            }
+        }
+
         Family(text, "lvsd_real_server_overloaded", "gauge", "1 when the real server is over its upper connection threshold.");
         EachServer(text, services, "lvsd_real_server_overloaded", static r => r.IsOverloaded ? 1 : 0);
         Family(text, "lvsd_real_server_connections_total", "counter", "Connections scheduled to the real server.");
@@ -200,7 +210,7 @@ internal sealed class PrometheusExporter
         text.Append("\"} ").Append(sample.ToString(CultureInfo.InvariantCulture)).Append('\n');
     }
 
-    private static void Sample(StringBuilder text, string name, VirtualService service, RealServer? server, string? direction, long value)
+    private static void Sample(StringBuilder text, string name, VirtualService service, RealServer? server, string? direction, long value, string label = "direction")
     {
         text.Append(name).Append("{protocol=\"").Append(ServiceLabels.Protocol(service))
             .Append("\",vip=\"");
@@ -216,7 +226,7 @@ internal sealed class PrometheusExporter
 
         if (direction is not null)
         {
-            text.Append(",direction=\"").Append(direction).Append('"');
+            text.Append(',').Append(label).Append("=\"").Append(direction).Append('"');
         }
 
         text.Append("} ").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');

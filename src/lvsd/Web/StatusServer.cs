@@ -1,6 +1,6 @@
 namespace LvsDirector.Daemon.Web;
 
-/// <summary>One real server row of the status page; Health is "up" or "quiescent" until health checks exist.</summary>
+/// <summary>One real server row of the status page; Health is "up", "quiescent" or "down" (held down by its health check).</summary>
 internal sealed record StatusServer(
     string Address,
     int Port,

@@ -2,6 +2,8 @@ using LvsDirector.Configuration;
 using LvsDirector.Control;
 using LvsDirector.Daemon;
 using LvsDirector.DataPath;
+using LvsDirector.Health;
+using LvsDirector.Tests.Statistics;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LvsDirector.Tests.Daemon;
@@ -26,7 +28,7 @@ public sealed class ReloadRequestTests : IDisposable
 
     public void Dispose() => File.Delete(_path);
 
-    private (DirectorControlHandler Handler, Director Director, ConfigurationReloader Reloader) Start(string text, string? configPath)
+    private (DirectorControlHandler Handler, Director Director, ConfigurationReloader Reloader) Start(string text, string? configPath, Func<Director, HealthSupervisor>? health = null)
     {
         File.WriteAllText(_path, text);
         var options = new CommandLineOptions { ConfigPath = _path };
@@ -39,7 +41,8 @@ public sealed class ReloadRequestTests : IDisposable
             reconciler,
             new ReloadSource(configPath, () => DaemonConfigurationResolver.Resolve(options, File.Exists)),
             new SystemdNotifier(null),
-            NullLogger<ConfigurationReloader>.Instance);
+            NullLogger<ConfigurationReloader>.Instance,
+            health?.Invoke(director));
         return (new DirectorControlHandler(director, reloader), director, reloader);
     }
 
@@ -107,5 +110,25 @@ public sealed class ReloadRequestTests : IDisposable
         var bytes = ControlMessageCodec.SerializeRequest(new ReloadRequest());
         Assert.IsType<ReloadRequest>(ControlMessageCodec.DeserializeRequest(bytes));
         Assert.Contains("reload", ControlMessageCodec.KnownCommands);
+    }
+
+    [Fact]
+    public async Task A_reload_hands_the_new_checks_to_the_health_supervisor_and_reports_them()
+    {
+        HealthSupervisor? supervisor = null;
+        var (_, director, reloader) = Start(Initial, _path, d => supervisor = new HealthSupervisor(d.Services, new ManualTimeProvider()));
+        using (reloader)
+        {
+            await using (supervisor!)
+            {
+                File.WriteAllText(_path, Initial.Replace("    real_servers:", "    health_check: { type: tcp, initial: down }\n    real_servers:", StringComparison.Ordinal));
+                var result = await reloader.ReloadAsync("test", CancellationToken.None);
+
+                Assert.True(result.Applied, string.Join("\n", result.Errors));
+                Assert.Equal(2, supervisor!.Count);
+                Assert.Equal(2, result.Changes.Count(c => c.StartsWith("health check of real server ", StringComparison.Ordinal)));
+                Assert.All(director.Services.Current.Services[0].Servers, s => Assert.True(s.IsDown));
+            }
+        }
     }
 }
