@@ -67,14 +67,55 @@ internal sealed class ImportedConfiguration
 
         Services.Add(service);
 
-        // A firewall-mark service has no port of its own: a connecting check of a port-less server has none to use.
-        if (service.Fwmark != 0)
+        foreach (var server in service.RealServers.Where(s => s.HealthCheck is not null))
         {
-            foreach (var server in service.RealServers.Where(s => s.Port == 0 && s.HealthCheck is { Type: "tcp" or "http" or "https", Port: 0 }))
+            FitHealthCheck(service, server);
+        }
+    }
+
+    /// <summary>
+    /// Bends a carried check into what lvsd's loader accepts, saying so, so that the written file always loads:
+    /// timings into lvsd's range, a Host header lvsd can send, and a port to connect to.
+    /// </summary>
+    private void FitHealthCheck(ImportedService service, ImportedRealServer server)
+    {
+        var check = server.HealthCheck!;
+        var where = $"real server {server.Address} of {service.Key}";
+
+        // A firewall-mark service has no port of its own: a connecting check of a port-less server has none to use.
+        if (service.Fwmark != 0 && server.Port == 0 && check is { Type: "tcp" or "http" or "https", Port: 0 })
+        {
+            Warn(service.SourceFile, server.SourceLine,
+                $"{where}: its {check.Type} check not carried over: it has no port to connect to (no server port, no check port); add a health_check with port:");
+            server.HealthCheck = null;
+            return;
+        }
+
+        if (check.Host is { } host && (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || c == '/')))
+        {
+            Warn(service.SourceFile, server.SourceLine, $"{where}: Host header \"{host}\" not carried over (lvsd sends a host name, optionally with :port)");
+            check = check with { Host = null };
+        }
+
+        check = check with
+        {
+            Interval = Clamp(check.Interval, "interval"),
+            RetryInterval = Clamp(check.RetryInterval, "retry_interval"),
+            Timeout = Clamp(check.Timeout, "timeout"),
+        };
+        server.HealthCheck = check;
+
+        TimeSpan? Clamp(TimeSpan? value, string key)
+        {
+            if (value is not { } given || (given >= ImportedHealthCheck.MinimumTiming && given <= ImportedHealthCheck.MaximumTiming))
             {
-                Warn(service.SourceFile, server.SourceLine,
-                    $"real server {server.Address} of {service.Key}: its {server.HealthCheck!.Type} check has no port to connect to (no server port, no check port); add port: to its health_check");
+                return value;
             }
+
+            var fitted = given < ImportedHealthCheck.MinimumTiming ? ImportedHealthCheck.MinimumTiming : ImportedHealthCheck.MaximumTiming;
+            Warn(service.SourceFile, server.SourceLine,
+                $"{where}: check {key} {(long)given.TotalMilliseconds}ms is outside lvsd's 100ms..3600s; {(long)fitted.TotalMilliseconds}ms is written");
+            return fitted;
         }
     }
 

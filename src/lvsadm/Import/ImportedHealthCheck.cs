@@ -10,6 +10,12 @@ internal sealed record ImportedHealthCheck
     /// <summary>lvsd's fall stops here (HEALTH.md: 1..100).</summary>
     public const int MaxFall = 100;
 
+    /// <summary>lvsd's range for interval, retry_interval and timeout.</summary>
+    public static readonly TimeSpan MinimumTiming = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>lvsd's range for interval, retry_interval and timeout.</summary>
+    public static readonly TimeSpan MaximumTiming = TimeSpan.FromHours(1);
+
     // lvsd's defaults (HEALTH.md): a value equal to one of these is left out of the YAML.
     private static readonly TimeSpan LvsdInterval = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan LvsdRetryInterval = TimeSpan.FromSeconds(1);

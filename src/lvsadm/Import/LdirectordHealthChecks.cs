@@ -175,8 +175,11 @@ internal static class LdirectordHealthChecks
         var (address, port) = parseTarget(words[0], setting.File, setting.Line);
         if (address.StartsWith("127.", StringComparison.Ordinal) || address == "::1")
         {
+            // ldirectord's usual fallback is a web server on the director itself; lvsd forwards frames to servers on
+            // its network and cannot deliver to its own host's stack, and its loader refuses loopback servers.
             result.Warn(setting.File, setting.Line,
-                $"fallback={setting.Value}: a loopback fallback is carried over, but lvsd forwards to servers on its network, not to itself: point it at a reachable server");
+                $"fallback={setting.Value} not carried over: lvsd forwards to servers on its network, not to itself; add a sorry_server that is reachable");
+            return null;
         }
 
         return new ImportedSorryServer { Address = address, Port = port, Method = method, SourceLine = setting.Line };

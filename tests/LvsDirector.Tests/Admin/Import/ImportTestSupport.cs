@@ -12,14 +12,10 @@ internal static partial class ImportTestSupport
     public static string FillMarkPlaceholders(string yaml, string destination = "198.18.0.100/32") =>
         MarkPlaceholder().Replace(yaml, match => string.Create(CultureInfo.InvariantCulture, $"  - {{ mark: {match.Groups[1].Value}, protocol: any, destination: {destination} }}"));
 
-    /// <summary>
-    /// Loads the YAML without its health_check and sorry_server entries: this branch's lvsd does not read those keys
-    /// yet (the health branch adds them), and the tests of the other keys must not depend on it. Tests of the checks
-    /// compare the YAML text. Once lvsd reads the keys, load the text whole.
-    /// </summary>
+    /// <summary>Loads the YAML whole, health checks and sorry servers included, as lvsd would.</summary>
     public static DirectorConfiguration Load(string yaml)
     {
-        var result = ConfigurationLoader.LoadFromText(WithoutHealthKeys(FillMarkPlaceholders(yaml)), "imported.yaml");
+        var result = ConfigurationLoader.LoadFromText(FillMarkPlaceholders(yaml), "imported.yaml");
         Assert.True(result.Succeeded, string.Join("\n", result.Errors) + "\n---\n" + yaml);
         Assert.Empty(result.Errors);
         return result.Configuration;
@@ -33,17 +29,6 @@ internal static partial class ImportTestSupport
     }
 
     public static List<string> Warnings(ImportedConfiguration imported) => imported.OrderedWarnings().Select(w => w.ToString()).ToList();
-
-    public static string WithoutHealthKeys(string yaml) =>
-        InlineCheck().Replace(ServiceBlock().Replace(yaml, string.Empty), string.Empty);
-
-    /// <summary>A service's "    health_check:" or "    sorry_server:" line and the deeper-indented lines under it.</summary>
-    [GeneratedRegex(@"^    (health_check|sorry_server):\n(      .*\n)*", RegexOptions.Multiline)]
-    private static partial Regex ServiceBlock();
-
-    /// <summary>A real server's ", health_check: { … }", quoted texts included.</summary>
-    [GeneratedRegex(@", health_check: \{(?:[^}""]|""(?:[^""\\]|\\.)*"")*\}")]
-    private static partial Regex InlineCheck();
 
     [GeneratedRegex(@"^  # - \{ mark: (\d+), protocol: any, destination: VIP/32 \}$", RegexOptions.Multiline)]
     private static partial Regex MarkPlaceholder();

@@ -4,15 +4,21 @@ using static LvsDirector.Tests.Admin.Import.ImportTestSupport;
 namespace LvsDirector.Tests.Admin.Import;
 
 /// <summary>
-/// keepalived checkers and sorry servers in the health_check / sorry_server YAML. The YAML text is compared, not
-/// loaded: lvsd reads these keys only once the health branch is merged.
+/// keepalived checkers and sorry servers in the health_check / sorry_server YAML. The YAML text is compared, and
+/// loaded through lvsd's loader.
 /// </summary>
 public sealed class KeepalivedHealthCheckImportTests
 {
     private const string Placeholder =
         "keepalived.conf: interfaces cannot be derived from a keepalived configuration; the output lists 'eth0' as a placeholder: set the capture interfaces before use";
 
-    private static ImportedConfiguration Import(string text) => ImportCommand.Import("keepalived", text, "keepalived.conf", null);
+    // Every import must also load through lvsd's own loader, health checks and sorry servers included.
+    private static ImportedConfiguration Import(string text)
+    {
+        var imported = ImportCommand.Import("keepalived", text, "keepalived.conf", null);
+        Load(LvsdYamlWriter.Write(imported));
+        return imported;
+    }
 
     [Fact]
     public void SharedTcpCheckGoesToTheServiceWithKeepalivedDefaultsWrittenOut()
@@ -130,7 +136,7 @@ public sealed class KeepalivedHealthCheckImportTests
                 port: 80
                 real_servers:
                   - { address: 198.18.1.11, port: 80, weight: 1, method: masq, health_check: { type: http, interval: 3s, timeout: 2s, fall: 4, initial: down, port: 8080, path: "/healthz?full=1", host: "vs.example.com", status: [200, 201, 202, 203, 204, 301], digest: 9b3a0c85a887a256d6939da88aabd8cd } }
-                  - { address: 198.18.1.12, port: 80, weight: 1, method: masq, health_check: { type: https, interval: 3s, retry_interval: 3s, timeout: 1ms, fall: 2, path: "/", host: "rs two" } }
+                  - { address: 198.18.1.12, port: 80, weight: 1, method: masq, health_check: { type: https, interval: 3s, retry_interval: 3s, timeout: 100ms, fall: 2, path: "/" } }
 
             """.Replace("\r", string.Empty, StringComparison.Ordinal), ServicesYaml(imported));
         Assert.Equal(
@@ -141,6 +147,8 @@ public sealed class KeepalivedHealthCheckImportTests
                 "keepalived.conf:21: HTTP_GET: http_protocol 1.1 not carried over (lvsd's HTTP check has no such option)",
                 "keepalived.conf:22: HTTP_GET: bindto 198.18.0.5 not carried over (lvsd chooses the source address and port of its checks)",
                 "keepalived.conf:23: HTTP_GET: warmup 5 not carried over (lvsd has no random delay before the first check)",
+                "keepalived.conf:26: real server 198.18.1.12 of TCP 198.18.0.10:80: Host header \"rs two\" not carried over (lvsd sends a host name, optionally with :port)",
+                "keepalived.conf:26: real server 198.18.1.12 of TCP 198.18.0.10:80: check timeout 1ms is outside lvsd's 100ms..3600s; 100ms is written",
                 "keepalived.conf:32: connect_timeout 0.0005: rounded up to whole milliseconds (1ms), lvsd's resolution",
                 "keepalived.conf:34: real_server 198.18.1.12: smtp_alert yes not carried over (lvsd sends no mail; it logs every up/down transition)",
             ],
@@ -301,7 +309,8 @@ public sealed class KeepalivedHealthCheckImportTests
     {
         var imported = Import("virtual_server fwmark 5 {\n  real_server 198.18.1.11 {\n    TCP_CHECK {\n    }\n  }\n  real_server 198.18.1.12 {\n    TCP_CHECK {\n      connect_port 80\n    }\n  }\n}\n");
 
-        Assert.Contains("keepalived.conf:2: real server 198.18.1.11 of fwmark 5: its tcp check has no port to connect to (no server port, no check port); add port: to its health_check", Warnings(imported));
+        Assert.Contains("keepalived.conf:2: real server 198.18.1.11 of fwmark 5: its tcp check not carried over: it has no port to connect to (no server port, no check port); add a health_check with port:", Warnings(imported));
+        Assert.Null(imported.Services[0].RealServers[0].HealthCheck);
         Assert.DoesNotContain(imported.Warnings, w => w.Line == 6);
     }
 

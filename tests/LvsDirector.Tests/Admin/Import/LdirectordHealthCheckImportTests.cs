@@ -4,15 +4,21 @@ using static LvsDirector.Tests.Admin.Import.ImportTestSupport;
 namespace LvsDirector.Tests.Admin.Import;
 
 /// <summary>
-/// ldirectord checks and fallback servers in the health_check / sorry_server YAML. The YAML text is compared, not
-/// loaded: lvsd reads these keys only once the health branch is merged.
+/// ldirectord checks and fallback servers in the health_check / sorry_server YAML. The YAML text is compared, and
+/// loaded through lvsd's loader.
 /// </summary>
 public sealed class LdirectordHealthCheckImportTests
 {
     private const string Placeholder =
         "ldirectord.cf: interfaces cannot be derived from a ldirectord configuration; the output lists 'eth0' as a placeholder: set the capture interfaces before use";
 
-    private static ImportedConfiguration Import(string text) => ImportCommand.Import("ldirectord", text, "ldirectord.cf", null);
+    // Every import must also load through lvsd's own loader, health checks and sorry servers included.
+    private static ImportedConfiguration Import(string text)
+    {
+        var imported = ImportCommand.Import("ldirectord", text, "ldirectord.cf", null);
+        Load(LvsdYamlWriter.Write(imported));
+        return imported;
+    }
 
     private static ImportedHealthCheck? Check(string virtualLines, string globals = "") =>
         Assert.Single(Import($"{globals}virtual=198.18.0.10:80\n\treal=198.18.1.11:80 masq\n{virtualLines}").Services).RealServers[0].HealthCheck;
@@ -146,7 +152,7 @@ public sealed class LdirectordHealthCheckImportTests
         var imported = Import("virtual=4\n\treal=198.18.1.11 masq\n\tservice=http\n\tchecktype=negotiate\nvirtual=5\n\treal=198.18.1.12 masq\n\tchecktype=connect\n");
 
         Assert.Equal(80, imported.Services[0].RealServers[0].HealthCheck!.Port);
-        Assert.Contains(imported.Warnings, w => w.Line == 6 && w.Message.Contains("its tcp check has no port to connect to", StringComparison.Ordinal));
+        Assert.Contains(imported.Warnings, w => w.Line == 6 && w.Message.Contains("its tcp check not carried over: it has no port to connect to", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -198,13 +204,13 @@ public sealed class LdirectordHealthCheckImportTests
             """);
 
         Assert.Equal(
-            [("127.0.0.1", 0, "route"), ("198.18.1.99", 0, "route"), ("198.18.1.98", 0, "tunnel")],
-            imported.Services.Select(s => (s.SorryServer!.Address, s.SorryServer.Port, s.SorryServer.Method)));
+            [null, ("198.18.1.99", 0, "route"), ("198.18.1.98", 0, "tunnel")],
+            imported.Services.Select(s => s.SorryServer is { } sorry ? (sorry.Address, sorry.Port, sorry.Method) : ((string, int, string)?)null));
         Assert.Contains("    sorry_server:\n      address: 198.18.1.98\n      method: tunnel\n", ServicesYaml(imported), StringComparison.Ordinal);
         Assert.Equal(
             [
                 Placeholder,
-                "ldirectord.cf:1: fallback=127.0.0.1:80: a loopback fallback is carried over, but lvsd forwards to servers on its network, not to itself: point it at a reachable server",
+                "ldirectord.cf:1: fallback=127.0.0.1:80 not carried over: lvsd forwards to servers on its network, not to itself; add a sorry_server that is reachable",
                 "ldirectord.cf:6: fallback 198.18.1.99 port 8080: the port is not carried over (with route forwarding the packet keeps its destination port)",
             ],
             Warnings(imported));

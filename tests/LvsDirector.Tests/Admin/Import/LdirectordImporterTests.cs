@@ -80,7 +80,7 @@ public sealed class LdirectordImporterTests
 
         Assert.Equal([0, 4, 10, 20, 22, 25], warnings.Select(w => w.Line));
         Assert.Equal("ldirectord.cf:4: autoreload=yes not carried over (lvsd reloads its own configuration on SIGHUP)", warnings[1].ToString());
-        Assert.StartsWith("ldirectord.cf:10: fallback=127.0.0.1:80 gate: a loopback fallback is carried over", warnings[2].ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("ldirectord.cf:10: fallback=127.0.0.1:80 gate not carried over: lvsd forwards to servers on its network", warnings[2].ToString(), StringComparison.Ordinal);
         Assert.Equal("ldirectord.cf:20: service=dns: the negotiate check not carried over (lvsd checks http and https only); written as a ping check instead", warnings[3].ToString());
         Assert.Equal("ldirectord.cf:22: real: the per-server check request/receive \"probe\", \"ok\" not carried over (only a negotiate http or https check uses it)", warnings[4].ToString());
         Assert.StartsWith("fwmark 5: the iptables/nft rule", warnings[5].Message, StringComparison.Ordinal);
@@ -94,7 +94,7 @@ public sealed class LdirectordImporterTests
         Assert.Equal(
             new ImportedHealthCheck { Type = "http", Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromSeconds(3), Fall = 1, InitialDown = true, Path = "/index.html", Expect = "Test Page" },
             imported.Services[0].RealServers[0].HealthCheck);
-        Assert.Equal(new ImportedSorryServer { Address = "127.0.0.1", Method = "route", SourceLine = 10 }, imported.Services[0].SorryServer);
+        Assert.Null(imported.Services[0].SorryServer);
         Assert.All(imported.Services[1].RealServers, s => Assert.Equal("ping", s.HealthCheck!.Type));
         Assert.All(imported.Services[2].RealServers, s => Assert.Equal("none", s.HealthCheck!.Type));
     }
