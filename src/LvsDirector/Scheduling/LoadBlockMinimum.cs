@@ -28,7 +28,7 @@ namespace LvsDirector.Scheduling;
 /// parent changes only if the new key is below it, or if the old key was its minimum and the key got worse (then
 /// its block's minimum is recomputed); the walk stops at the first parent that did not change. The levels therefore
 /// equal what a scan of the live counters would give when the decision reads them. Decisions read the levels under
-/// the same lock. Memory: about 8.3 bytes a destination of keys, plus the marks and replay scratch.
+/// the same lock (or under the owning scheduler's, for lblc and lblcr). Memory: about 8.3 bytes a destination of keys, plus the marks and replay scratch.
 /// </para>
 /// </remarks>
 internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
@@ -52,12 +52,17 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     // Used only under the lock: the marked groups and the marked destinations.
     private readonly int[] _groupScratch;
     private readonly int[] _indexScratch;
+    private readonly bool _callerLocks;
     private int _belowHalfCount;
-    private int _lock;
+    private SpinGate _gate;
 
-    public LoadBlockMinimum(SchedulerDestination[] destinations, int[] weights, LoadChangeTracker? previousOwn)
+    /// <param name="callerLocks">
+    /// Whether every call comes under the owner's own lock (lblc, lblcr), so this one need not take its own.
+    /// </param>
+    public LoadBlockMinimum(SchedulerDestination[] destinations, int[] weights, LoadChangeTracker? previousOwn, bool callerLocks)
         : base(destinations.Length)
     {
+        _callerLocks = callerLocks;
         _destinations = destinations;
         _weights = weights;
         _belowHalf = new bool[destinations.Length];
@@ -288,11 +293,22 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             }
             else if (old == before && oldWin == beforeWin)
             {
-                // This entry held the block's first minimum and got worse: another entry may now hold it.
+                // This entry held the block's first minimum and got worse: another entry may now hold it. The minimum
+                // of the others reads only stored keys, not the key coming up from below, so the CPU computes this
+                // level's and the next level's in parallel instead of one after the other.
                 int blockStart = starts[level - 1] + (parent << BlockShift);
                 int offset = position & (Block - 1);
-                after = BlockMinWith(blockStart, offset, key, out int first);
-                afterWin = first == offset ? win : winners[blockStart + first];
+                long others = BlockMinExcluding(blockStart, offset, out int first);
+                if (others < key || (others == key && first < offset))
+                {
+                    after = others;
+                    afterWin = winners[blockStart + first];
+                }
+                else
+                {
+                    after = key;
+                    afterWin = win;
+                }
             }
             else
             {
@@ -322,26 +338,28 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     }
 
     /// <summary>
-    /// The minimum of the 32 keys from <paramref name="start"/> on with the one at <paramref name="offset"/> taken
-    /// as <paramref name="key"/> (its slot still holds the old key), and the offset of its first occurrence.
+    /// The minimum of the 32 keys from <paramref name="start"/> on other than the one at <paramref name="offset"/>
+    /// (taken as <see cref="LoadKey.None"/>), and the offset of its first occurrence (<paramref name="offset"/> itself
+    /// only when that minimum is None and no entry before it holds None, which the caller's tie rule then resolves
+    /// the same way).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long BlockMinWith(int start, int offset, long key, out int first)
+    private long BlockMinExcluding(int start, int offset, out int first)
     {
         ref long block = ref _keys[start];
         if (Vector512.IsHardwareAccelerated)
         {
-            var k = Vector512.Create(key);
+            var none = Vector512.Create(LoadKey.None);
             var o = Vector512.Create((long)offset);
             var lanes = Vector512<long>.Indices;
             var eight = Vector512.Create(8L);
-            var v0 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block));
+            var v0 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), none, Vector512.LoadUnsafe(ref block));
             lanes += eight;
-            var v1 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block, 8));
+            var v1 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), none, Vector512.LoadUnsafe(ref block, 8));
             lanes += eight;
-            var v2 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block, 16));
+            var v2 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), none, Vector512.LoadUnsafe(ref block, 16));
             lanes += eight;
-            var v3 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block, 24));
+            var v3 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), none, Vector512.LoadUnsafe(ref block, 24));
             var m = Vector512.Min(Vector512.Min(v0, v1), Vector512.Min(v2, v3));
             var q = Vector256.Min(m.GetLower(), m.GetUpper());
             var h = Vector128.Min(q.GetLower(), q.GetUpper());
@@ -356,7 +374,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
         }
 
         long saved = Unsafe.Add(ref block, offset);
-        Unsafe.Add(ref block, offset) = key;
+        Unsafe.Add(ref block, offset) = LoadKey.None;
         long result = BlockMin(start);
         first = FirstEqual(start, result);
         Unsafe.Add(ref block, offset) = saved;
@@ -456,21 +474,17 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
 
     private void Acquire()
     {
-        if (Interlocked.CompareExchange(ref _lock, 1, 0) != 0)
+        if (!_callerLocks)
         {
-            Contend();
+            _gate.Enter();
         }
     }
 
-    private void Contend()
+    private void Release()
     {
-        var spin = default(SpinWait);
-        do
+        if (!_callerLocks)
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            _gate.Exit();
         }
-        while (Volatile.Read(ref _lock) != 0 || Interlocked.CompareExchange(ref _lock, 1, 0) != 0);
     }
-
-    private void Release() => Volatile.Write(ref _lock, 0);
 }

@@ -23,9 +23,8 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
     public const int SetCapacity = 8;
 
-    private readonly Lock _gate = new();
-    private readonly TimeProvider _time;
     private readonly LocalityTable _table;
+    private SpinGate _gate;
     private LeastLoadIndex _index = LeastLoadIndex.Empty;
 
     public LocalityBasedLeastConnectionReplicationScheduler()
@@ -35,9 +34,7 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
     public LocalityBasedLeastConnectionReplicationScheduler(TimeProvider time, int capacity = LocalityTable.DefaultCapacity)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        _time = time;
-        _table = new LocalityTable(capacity, SetCapacity, time.GetTimestamp(), time.TimestampFrequency, TimeSpan.FromHours(24));
+        _table = new LocalityTable(capacity, SetCapacity, time, TimeSpan.FromHours(24));
     }
 
     public override string Name => SchedulerName;
@@ -47,17 +44,27 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
     {
         get
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 return TimeSpan.FromSeconds((double)_table.Expiration / _table.TimestampFrequency);
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
 
         set
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 _table.SetExpiration(value);
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
@@ -66,9 +73,14 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
     {
         get
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 return _table.Count;
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
@@ -76,7 +88,8 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
     /// <summary>The current server set of a destination address, newest first (for tests and diagnostics).</summary>
     public SchedulerDestination[] ServerSetOf(uint destinationAddress)
     {
-        lock (_gate)
+        _gate.Enter();
+        try
         {
             int slot = _table.Find(destinationAddress);
             if (slot < 0)
@@ -93,24 +106,34 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
             return result;
         }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     public override void Update(IReadOnlyList<SchedulerDestination> destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
-        lock (_gate)
+        _gate.Enter();
+        try
         {
-            var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index);
+            var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index, callerLocks: true);
             _table.Purge(new HashSet<SchedulerDestination>(index.Destinations, ReferenceEqualityComparer.Instance));
             _index = index;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
     public override SchedulerDestination? Schedule(in ScheduleInput input)
     {
         uint key = input.DestinationAddress;
-        long now = _time.GetTimestamp();
-        lock (_gate)
+        long now = _table.Now();
+        _gate.Enter();
+        try
         {
             _table.Maintain(now);
             var index = _index;
@@ -156,6 +179,10 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
             }
 
             return destination;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 

@@ -21,9 +21,8 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
 {
     public const string SchedulerName = "lblc";
 
-    private readonly Lock _gate = new();
-    private readonly TimeProvider _time;
     private readonly LocalityTable _table;
+    private SpinGate _gate;
     private LeastLoadIndex _index = LeastLoadIndex.Empty;
 
     public LocalityBasedLeastConnectionScheduler()
@@ -33,9 +32,7 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
 
     public LocalityBasedLeastConnectionScheduler(TimeProvider time, int capacity = LocalityTable.DefaultCapacity)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        _time = time;
-        _table = new LocalityTable(capacity, 1, time.GetTimestamp(), time.TimestampFrequency, TimeSpan.FromHours(24));
+        _table = new LocalityTable(capacity, 1, time, TimeSpan.FromHours(24));
     }
 
     public override string Name => SchedulerName;
@@ -45,17 +42,27 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
     {
         get
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 return TimeSpan.FromSeconds((double)_table.Expiration / _table.TimestampFrequency);
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
 
         set
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 _table.SetExpiration(value);
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
@@ -65,9 +72,14 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
     {
         get
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 return _table.Count;
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
@@ -75,19 +87,25 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
     public override void Update(IReadOnlyList<SchedulerDestination> destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
-        lock (_gate)
+        _gate.Enter();
+        try
         {
-            var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index);
+            var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index, callerLocks: true);
             _table.Purge(new HashSet<SchedulerDestination>(index.Destinations, ReferenceEqualityComparer.Instance));
             _index = index;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
     public override SchedulerDestination? Schedule(in ScheduleInput input)
     {
         uint key = input.DestinationAddress;
-        long now = _time.GetTimestamp();
-        lock (_gate)
+        long now = _table.Now();
+        _gate.Enter();
+        try
         {
             _table.Maintain(now);
             var index = _index;
@@ -126,6 +144,10 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
             }
 
             return destination;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
