@@ -38,7 +38,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     private const int Block = 1 << BlockShift;
 
     private readonly SchedulerDestination[] _destinations;
-    private readonly int[] _weights;
+    private readonly WeightDivisor[] _divisors;
     private readonly bool[] _belowHalf;
 
     // All levels in one pinned array; _levelStart[l] is the (64-byte aligned) offset of level l, the last level is
@@ -64,7 +64,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     {
         _callerLocks = callerLocks;
         _destinations = destinations;
-        _weights = weights;
+        _divisors = Array.ConvertAll(weights, weight => new WeightDivisor(weight));
         _belowHalf = new bool[destinations.Length];
         _groupScratch = new int[DirtyGroups.Length];
         _indexScratch = new int[destinations.Length];
@@ -148,21 +148,16 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
         return best;
     }
 
-    private void ReplayIfMarked()
-    {
-        var groups = DirtyGroups;
-        for (int start = 0; start < groups.Length; start += 64)
-        {
-            if (NonZero(groups, start) != 0)
-            {
-                Replay();
-                return;
-            }
-        }
-    }
-
     /// <summary>Re-reads every marked destination and pushes the keys that moved up the levels.</summary>
-    private void Replay()
+    /// <remarks>
+    /// One fence per decision with marks: the destination marks found are cleared, then their group marks, then the
+    /// fence, then the counters are read. A writer's destination mark that landed too late for this read stays set
+    /// (only marks found are cleared); its group mark, stored after it, either lands after our clear or landed
+    /// before the fence, and then the re-read of the group's marks after the fence finds the destination mark and
+    /// sets the group mark again. Either way the next decision finds it. A change whose marks were visible when this
+    /// decision began is read back by it.
+    /// </remarks>
+    private void ReplayIfMarked()
     {
         var groups = DirtyGroups;
         var groupList = _groupScratch;
@@ -170,16 +165,10 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
         for (int start = 0; start < groups.Length; start += 64)
         {
             ulong mask = NonZero(groups, start);
-            if (mask != 0)
+            while (mask != 0)
             {
-                // Only whole-byte marks are ever set, so clearing the bytes clears exactly the marks read here.
-                ClearMarked(groups, start, mask);
-                do
-                {
-                    groupList[groupCount++] = start + BitOperations.TrailingZeroCount(mask);
-                    mask &= mask - 1;
-                }
-                while (mask != 0);
+                groupList[groupCount++] = start + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
             }
         }
 
@@ -188,8 +177,6 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             return;
         }
 
-        // Group marks cleared before the destination marks are read, these cleared before the counters are read.
-        Interlocked.MemoryBarrier();
         var marks = DirtyDestinations;
         var list = _indexScratch;
         int count = 0;
@@ -199,6 +186,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             ulong mask = NonZero(marks, start);
             if (mask != 0)
             {
+                // Only whole-byte marks are ever set, so clearing the bytes clears exactly the marks read here.
                 ClearMarked(marks, start, mask);
                 do
                 {
@@ -207,14 +195,19 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
                 }
                 while (mask != 0);
             }
-        }
 
-        if (count == 0)
-        {
-            return;
+            groups[groupList[g]] = 0;
         }
 
         Interlocked.MemoryBarrier();
+        for (int g = 0; g < groupCount; g++)
+        {
+            if (NonZero(marks, groupList[g] << GroupShift) != 0)
+            {
+                groups[groupList[g]] = 1;
+            }
+        }
+
         for (int k = 0; k < count; k++)
         {
             Push(list[k], Load(list[k]));
@@ -457,7 +450,8 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     private long Load(int index)
     {
         var destination = _destinations[index];
-        int weight = _weights[index];
+        ref readonly var divisor = ref _divisors[index];
+        int weight = divisor.Weight;
         int active = destination.ActiveConnections;
         int overhead = TPolicy.Overhead(active, destination.InactiveConnections);
         bool candidate = weight > 0 && !destination.IsOverloaded && TPolicy.IsCandidate(overhead, weight);
@@ -469,7 +463,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             Volatile.Write(ref _belowHalfCount, _belowHalfCount + (below ? 1 : -1));
         }
 
-        return candidate ? TPolicy.Key(overhead, weight) : LoadKey.None;
+        return candidate ? TPolicy.Key(overhead, in divisor) : LoadKey.None;
     }
 
     private void Acquire()

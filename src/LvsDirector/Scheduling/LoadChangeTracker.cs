@@ -15,9 +15,9 @@ namespace LvsDirector.Scheduling;
 /// mark; the reader clears marks, then fences, then reads counters. Whichever of the two comes first, either the
 /// writer sees its mark cleared and sets it again, or the reader, clearing the mark the writer saw set, reads the
 /// counter after the writer's update (the store-buffering pattern with a fence on both sides forbids the other
-/// outcome). A group mark is cleared, with a fence, before the destination marks of that group are read; the writer
-/// stores its group mark after every destination mark it sets, so either that store lands after the clear (the
-/// group stays marked) or the destination mark landed before it and the reader's read after the fence sees it.
+/// outcome). The writer stores its group mark after every destination mark it sets, so a group mark the reader
+/// clears either comes back or its destination mark is visible to the reader's re-read after its fence (see
+/// LoadBlockMinimum's ReplayIfMarked).
 /// </para>
 /// <para>
 /// A destination reports to one tracker at a time. If a second scheduler attaches a destination that still reports

@@ -91,7 +91,7 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
         try
         {
             var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index, callerLocks: true);
-            _table.Purge(new HashSet<SchedulerDestination>(index.Destinations, ReferenceEqualityComparer.Instance));
+            _table.Remap(_index.Destinations, index.Destinations);
             _index = index;
         }
         finally
@@ -114,9 +114,13 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
             {
                 _table.LastUse(slot) = now;
                 var members = _table.Members(slot);
-                if (members.Length > 0 && members[0] is { } cached && cached.Weight > 0 && !IsOverloaded(cached, index))
+                if (members.Length > 0)
                 {
-                    return cached;
+                    var cached = index.Destinations[members[0]];
+                    if (cached.Weight > 0 && !IsOverloaded(cached, index))
+                    {
+                        return cached;
+                    }
                 }
             }
 
@@ -126,7 +130,6 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
                 return null;
             }
 
-            var destination = index.Destinations[chosen];
             if (slot < 0)
             {
                 slot = _table.Add(key, now);
@@ -135,15 +138,15 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
             if (slot >= 0)
             {
                 var members = _table.Members(slot);
-                if (members.Length == 0 || members[0] != destination)
+                if (members.Length == 0 || members[0] != chosen)
                 {
                     // ip_vs_lblc_new replaces the entry, which restarts its use time.
-                    _table.ReplaceAll(slot, destination);
+                    _table.ReplaceAll(slot, chosen);
                     _table.LastUse(slot) = now;
                 }
             }
 
-            return destination;
+            return index.Destinations[chosen];
         }
         finally
         {

@@ -31,7 +31,7 @@ internal sealed class LocalityTable
     private readonly int _mask;
     private readonly int _limit;
     private readonly LocalityEntry[] _entries;
-    private readonly SchedulerDestination?[] _members;
+    private readonly int[] _members;
     private readonly TimeProvider _time;
     private readonly long _ticksPerMillisecond;
     private readonly long _checkInterval;
@@ -55,7 +55,7 @@ internal sealed class LocalityTable
         _mask = capacity - 1;
         _limit = capacity / 4 * 3;
         _entries = new LocalityEntry[capacity];
-        _members = new SchedulerDestination?[capacity * setCapacity];
+        _members = new int[capacity * setCapacity];
         _time = time;
         long timestampFrequency = time.TimestampFrequency;
 
@@ -121,7 +121,11 @@ internal sealed class LocalityTable
         return slot;
     }
 
-    public Span<SchedulerDestination?> Members(int slot) => _members.AsSpan(slot * SetCapacity, _entries[slot].Size);
+    /// <summary>
+    /// The member set of an entry, newest first, as positions in the owning scheduler's current destination list:
+    /// plain integers, so reshuffling a set costs no GC write barriers.
+    /// </summary>
+    public Span<int> Members(int slot) => _members.AsSpan(slot * SetCapacity, _entries[slot].Size);
 
     public int SizeOf(int slot) => _entries[slot].Size;
 
@@ -129,36 +133,34 @@ internal sealed class LocalityTable
 
     public ref long LastModified(int slot) => ref _entries[slot].LastModified;
 
-    /// <summary>Puts <paramref name="destination"/> first in the set (the kernel adds at the list head).</summary>
-    public void InsertFirst(int slot, SchedulerDestination destination)
+    /// <summary>Puts <paramref name="member"/> first in the set (the kernel adds at the list head).</summary>
+    public void InsertFirst(int slot, int member)
     {
         int size = _entries[slot].Size;
         var span = _members.AsSpan(slot * SetCapacity, SetCapacity);
         int keep = Math.Min(size, SetCapacity - 1);
         span[..keep].CopyTo(span[1..]);
-        span[0] = destination;
+        span[0] = member;
         _entries[slot].Size = keep + 1;
     }
 
-    public void RemoveMember(int slot, SchedulerDestination destination)
+    public void RemoveMember(int slot, int member)
     {
         int size = _entries[slot].Size;
         var span = _members.AsSpan(slot * SetCapacity, size);
-        int at = span.IndexOf(destination);
+        int at = span.IndexOf(member);
         if (at < 0)
         {
             return;
         }
 
         span[(at + 1)..].CopyTo(span[at..]);
-        span[size - 1] = null;
         _entries[slot].Size = size - 1;
     }
 
-    public void ReplaceAll(int slot, SchedulerDestination destination)
+    public void ReplaceAll(int slot, int member)
     {
-        _members.AsSpan(slot * SetCapacity, SetCapacity).Clear();
-        _members[slot * SetCapacity] = destination;
+        _members[slot * SetCapacity] = member;
         _entries[slot].Size = 1;
     }
 
@@ -186,9 +188,24 @@ internal sealed class LocalityTable
         }
     }
 
-    /// <summary>Drops members that are no longer destinations of the service; called by Update.</summary>
-    public void Purge(IReadOnlySet<SchedulerDestination> alive)
+    /// <summary>
+    /// Moves every member set from positions in <paramref name="previous"/> to positions in <paramref name="current"/>,
+    /// keeping their order and dropping members that are no longer destinations of the service; called by Update.
+    /// </summary>
+    public void Remap(SchedulerDestination[] previous, SchedulerDestination[] current)
     {
+        var positions = new Dictionary<SchedulerDestination, int>(current.Length, ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < current.Length; i++)
+        {
+            positions.TryAdd(current[i], i);
+        }
+
+        var map = new int[previous.Length];
+        for (int i = 0; i < previous.Length; i++)
+        {
+            map[i] = positions.TryGetValue(previous[i], out int position) ? position : -1;
+        }
+
         for (int slot = 0; slot < Capacity; slot++)
         {
             if (!_entries[slot].Live)
@@ -197,14 +214,17 @@ internal sealed class LocalityTable
             }
 
             var span = Members(slot);
-            for (int i = span.Length - 1; i >= 0; i--)
+            int kept = 0;
+            foreach (int member in span)
             {
-                if (!alive.Contains(span[i]!))
+                int position = map[member];
+                if (position >= 0)
                 {
-                    RemoveMember(slot, span[i]!);
-                    span = Members(slot);
+                    span[kept++] = position;
                 }
             }
+
+            _entries[slot].Size = kept;
         }
     }
 
@@ -275,7 +295,6 @@ internal sealed class LocalityTable
         }
 
         _entries[hole] = default;
-        _members.AsSpan(hole * SetCapacity, SetCapacity).Clear();
     }
 
     private void Move(int from, int to)
