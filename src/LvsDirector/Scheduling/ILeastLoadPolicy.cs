@@ -19,7 +19,7 @@ internal interface ILeastLoadPolicy
     /// A number ordered as <see cref="Better"/> and <see cref="IsFinal"/> order candidates (lower is better, equal
     /// when neither is better), for weights up to <see cref="LoadKey.MaxWeight"/>.
     /// </summary>
-    static abstract long Key(int overhead, int weight);
+    static abstract long Key(int overhead, in WeightDivisor weight);
 
     /// <summary>Whether a candidate with this overhead ends the scan at once (nq's idle server).</summary>
     static abstract bool IsFinal(int overhead);

@@ -8,7 +8,7 @@ internal readonly struct LeastConnectionPolicy : ILeastLoadPolicy
     public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
         candidateOverhead < bestOverhead;
 
-    public static long Key(int overhead, int weight) => overhead;
+    public static long Key(int overhead, in WeightDivisor weight) => overhead;
 
     public static bool IsCandidate(int overhead, int weight) => true;
 

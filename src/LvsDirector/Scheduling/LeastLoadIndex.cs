@@ -33,13 +33,16 @@ internal sealed class LeastLoadIndex
     public LoadChangeTracker? Tracker { get; }
 
     /// <summary>Builds the next generation and moves change tracking from <paramref name="previous"/> to it.</summary>
-    public static LeastLoadIndex Create<TPolicy>(IReadOnlyList<SchedulerDestination> destinations, LeastLoadIndex previous)
+    /// <param name="callerLocks">
+    /// True when the owner calls <see cref="Select"/> and <see cref="AnyBelowHalfWeight"/> only under a lock of its own.
+    /// </param>
+    public static LeastLoadIndex Create<TPolicy>(IReadOnlyList<SchedulerDestination> destinations, LeastLoadIndex previous, bool callerLocks = false)
         where TPolicy : struct, ILeastLoadPolicy
     {
         var array = SchedulerSnapshot.CopyDestinations(destinations);
         var weights = SchedulerSnapshot.CopyWeights(array);
         LoadChangeTracker? tracker = array.Length > DirectScanLimit && weights.Max() <= LoadKey.MaxWeight
-            ? new LoadBlockMinimum<TPolicy>(array, weights, previous.Tracker)
+            ? new LoadBlockMinimum<TPolicy>(array, weights, previous.Tracker, callerLocks)
             : null;
         LoadChangeTracker.Detach(previous.Destinations, previous.Tracker);
         return new LeastLoadIndex(array, weights, tracker);

@@ -28,7 +28,7 @@ namespace LvsDirector.Scheduling;
 /// parent changes only if the new key is below it, or if the old key was its minimum and the key got worse (then
 /// its block's minimum is recomputed); the walk stops at the first parent that did not change. The levels therefore
 /// equal what a scan of the live counters would give when the decision reads them. Decisions read the levels under
-/// the same lock. Memory: about 8.3 bytes a destination of keys, plus the marks and replay scratch.
+/// the same lock (or under the owning scheduler's, for lblc and lblcr). Memory: about 8.3 bytes a destination of keys, plus the marks and replay scratch.
 /// </para>
 /// </remarks>
 internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
@@ -38,7 +38,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     private const int Block = 1 << BlockShift;
 
     private readonly SchedulerDestination[] _destinations;
-    private readonly int[] _weights;
+    private readonly WeightDivisor[] _divisors;
     private readonly bool[] _belowHalf;
 
     // All levels in one pinned array; _levelStart[l] is the (64-byte aligned) offset of level l, the last level is
@@ -52,14 +52,19 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     // Used only under the lock: the marked groups and the marked destinations.
     private readonly int[] _groupScratch;
     private readonly int[] _indexScratch;
+    private readonly bool _callerLocks;
     private int _belowHalfCount;
-    private int _lock;
+    private SpinGate _gate;
 
-    public LoadBlockMinimum(SchedulerDestination[] destinations, int[] weights, LoadChangeTracker? previousOwn)
+    /// <param name="callerLocks">
+    /// Whether every call comes under the owner's own lock (lblc, lblcr), so this one need not take its own.
+    /// </param>
+    public LoadBlockMinimum(SchedulerDestination[] destinations, int[] weights, LoadChangeTracker? previousOwn, bool callerLocks)
         : base(destinations.Length)
     {
+        _callerLocks = callerLocks;
         _destinations = destinations;
-        _weights = weights;
+        _divisors = Array.ConvertAll(weights, weight => new WeightDivisor(weight));
         _belowHalf = new bool[destinations.Length];
         _groupScratch = new int[DirtyGroups.Length];
         _indexScratch = new int[destinations.Length];
@@ -143,21 +148,16 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
         return best;
     }
 
-    private void ReplayIfMarked()
-    {
-        var groups = DirtyGroups;
-        for (int start = 0; start < groups.Length; start += 64)
-        {
-            if (NonZero(groups, start) != 0)
-            {
-                Replay();
-                return;
-            }
-        }
-    }
-
     /// <summary>Re-reads every marked destination and pushes the keys that moved up the levels.</summary>
-    private void Replay()
+    /// <remarks>
+    /// One fence per decision with marks: the destination marks found are cleared, then their group marks, then the
+    /// fence, then the counters are read. A writer's destination mark that landed too late for this read stays set
+    /// (only marks found are cleared); its group mark, stored after it, either lands after our clear or landed
+    /// before the fence, and then the re-read of the group's marks after the fence finds the destination mark and
+    /// sets the group mark again. Either way the next decision finds it. A change whose marks were visible when this
+    /// decision began is read back by it.
+    /// </remarks>
+    private void ReplayIfMarked()
     {
         var groups = DirtyGroups;
         var groupList = _groupScratch;
@@ -165,16 +165,10 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
         for (int start = 0; start < groups.Length; start += 64)
         {
             ulong mask = NonZero(groups, start);
-            if (mask != 0)
+            while (mask != 0)
             {
-                // Only whole-byte marks are ever set, so clearing the bytes clears exactly the marks read here.
-                ClearMarked(groups, start, mask);
-                do
-                {
-                    groupList[groupCount++] = start + BitOperations.TrailingZeroCount(mask);
-                    mask &= mask - 1;
-                }
-                while (mask != 0);
+                groupList[groupCount++] = start + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
             }
         }
 
@@ -183,8 +177,6 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             return;
         }
 
-        // Group marks cleared before the destination marks are read, these cleared before the counters are read.
-        Interlocked.MemoryBarrier();
         var marks = DirtyDestinations;
         var list = _indexScratch;
         int count = 0;
@@ -194,6 +186,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             ulong mask = NonZero(marks, start);
             if (mask != 0)
             {
+                // Only whole-byte marks are ever set, so clearing the bytes clears exactly the marks read here.
                 ClearMarked(marks, start, mask);
                 do
                 {
@@ -202,14 +195,19 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
                 }
                 while (mask != 0);
             }
-        }
 
-        if (count == 0)
-        {
-            return;
+            groups[groupList[g]] = 0;
         }
 
         Interlocked.MemoryBarrier();
+        for (int g = 0; g < groupCount; g++)
+        {
+            if (NonZero(marks, groupList[g] << GroupShift) != 0)
+            {
+                groups[groupList[g]] = 1;
+            }
+        }
+
         for (int k = 0; k < count; k++)
         {
             Push(list[k], Load(list[k]));
@@ -288,11 +286,22 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             }
             else if (old == before && oldWin == beforeWin)
             {
-                // This entry held the block's first minimum and got worse: another entry may now hold it.
+                // This entry held the block's first minimum and got worse: another entry may now hold it. The minimum
+                // of the others reads only stored keys, not the key coming up from below, so the CPU computes this
+                // level's and the next level's in parallel instead of one after the other.
                 int blockStart = starts[level - 1] + (parent << BlockShift);
                 int offset = position & (Block - 1);
-                after = BlockMinWith(blockStart, offset, key, out int first);
-                afterWin = first == offset ? win : winners[blockStart + first];
+                long others = BlockMinExcluding(blockStart, offset, out int first);
+                if (others < key || (others == key && first < offset))
+                {
+                    after = others;
+                    afterWin = winners[blockStart + first];
+                }
+                else
+                {
+                    after = key;
+                    afterWin = win;
+                }
             }
             else
             {
@@ -322,26 +331,28 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     }
 
     /// <summary>
-    /// The minimum of the 32 keys from <paramref name="start"/> on with the one at <paramref name="offset"/> taken
-    /// as <paramref name="key"/> (its slot still holds the old key), and the offset of its first occurrence.
+    /// The minimum of the 32 keys from <paramref name="start"/> on other than the one at <paramref name="offset"/>
+    /// (taken as <see cref="LoadKey.None"/>), and the offset of its first occurrence (<paramref name="offset"/> itself
+    /// only when that minimum is None and no entry before it holds None, which the caller's tie rule then resolves
+    /// the same way).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long BlockMinWith(int start, int offset, long key, out int first)
+    private long BlockMinExcluding(int start, int offset, out int first)
     {
         ref long block = ref _keys[start];
         if (Vector512.IsHardwareAccelerated)
         {
-            var k = Vector512.Create(key);
+            var none = Vector512.Create(LoadKey.None);
             var o = Vector512.Create((long)offset);
             var lanes = Vector512<long>.Indices;
             var eight = Vector512.Create(8L);
-            var v0 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block));
+            var v0 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), none, Vector512.LoadUnsafe(ref block));
             lanes += eight;
-            var v1 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block, 8));
+            var v1 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), none, Vector512.LoadUnsafe(ref block, 8));
             lanes += eight;
-            var v2 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block, 16));
+            var v2 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), none, Vector512.LoadUnsafe(ref block, 16));
             lanes += eight;
-            var v3 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), k, Vector512.LoadUnsafe(ref block, 24));
+            var v3 = Vector512.ConditionalSelect(Vector512.Equals(lanes, o), none, Vector512.LoadUnsafe(ref block, 24));
             var m = Vector512.Min(Vector512.Min(v0, v1), Vector512.Min(v2, v3));
             var q = Vector256.Min(m.GetLower(), m.GetUpper());
             var h = Vector128.Min(q.GetLower(), q.GetUpper());
@@ -356,7 +367,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
         }
 
         long saved = Unsafe.Add(ref block, offset);
-        Unsafe.Add(ref block, offset) = key;
+        Unsafe.Add(ref block, offset) = LoadKey.None;
         long result = BlockMin(start);
         first = FirstEqual(start, result);
         Unsafe.Add(ref block, offset) = saved;
@@ -439,7 +450,8 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     private long Load(int index)
     {
         var destination = _destinations[index];
-        int weight = _weights[index];
+        ref readonly var divisor = ref _divisors[index];
+        int weight = divisor.Weight;
         int active = destination.ActiveConnections;
         int overhead = TPolicy.Overhead(active, destination.InactiveConnections);
         bool candidate = weight > 0 && !destination.IsOverloaded && TPolicy.IsCandidate(overhead, weight);
@@ -451,26 +463,22 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             Volatile.Write(ref _belowHalfCount, _belowHalfCount + (below ? 1 : -1));
         }
 
-        return candidate ? TPolicy.Key(overhead, weight) : LoadKey.None;
+        return candidate ? TPolicy.Key(overhead, in divisor) : LoadKey.None;
     }
 
     private void Acquire()
     {
-        if (Interlocked.CompareExchange(ref _lock, 1, 0) != 0)
+        if (!_callerLocks)
         {
-            Contend();
+            _gate.Enter();
         }
     }
 
-    private void Contend()
+    private void Release()
     {
-        var spin = default(SpinWait);
-        do
+        if (!_callerLocks)
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            _gate.Exit();
         }
-        while (Volatile.Read(ref _lock) != 0 || Interlocked.CompareExchange(ref _lock, 1, 0) != 0);
     }
-
-    private void Release() => Volatile.Write(ref _lock, 0);
 }

@@ -15,8 +15,9 @@ namespace LvsDirector.Scheduling;
 /// mark; the reader clears marks, then fences, then reads counters. Whichever of the two comes first, either the
 /// writer sees its mark cleared and sets it again, or the reader, clearing the mark the writer saw set, reads the
 /// counter after the writer's update (the store-buffering pattern with a fence on both sides forbids the other
-/// outcome). A group mark is cleared, with a fence, before the destination marks of that group are read, by the
-/// same argument.
+/// outcome). The writer stores its group mark after every destination mark it sets, so a group mark the reader
+/// clears either comes back or its destination mark is visible to the reader's re-read after its fence (see
+/// LoadBlockMinimum's ReplayIfMarked).
 /// </para>
 /// <para>
 /// A destination reports to one tracker at a time. If a second scheduler attaches a destination that still reports
@@ -62,13 +63,12 @@ internal abstract class LoadChangeTracker
         {
             // Counter updates are Interlocked (a full fence) before this read; weight and overload setters are
             // control-plane writes that fence here for the same reason.
+            // The group mark is stored after the destination mark, never skipped because it reads as set: a reader
+            // may have cleared it after that read, before our destination mark became visible to it (no fence sits
+            // between our store and such a read), and the mark would then hide in a clear group. Stores keep their
+            // order, so a reader that sees the group mark, or clears it after it landed, then sees the destination's.
             Volatile.Write(ref destinations[index], 1);
-            var groups = DirtyGroups;
-            int group = index >> GroupShift;
-            if (groups[group] == 0)
-            {
-                Volatile.Write(ref groups[group], 1);
-            }
+            Volatile.Write(ref DirtyGroups[index >> GroupShift], 1);
         }
     }
 

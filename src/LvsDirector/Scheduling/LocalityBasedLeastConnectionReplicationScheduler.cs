@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LvsDirector.Scheduling;
 
 /// <summary>
@@ -23,9 +25,8 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
     public const int SetCapacity = 8;
 
-    private readonly Lock _gate = new();
-    private readonly TimeProvider _time;
     private readonly LocalityTable _table;
+    private SpinGate _gate;
     private LeastLoadIndex _index = LeastLoadIndex.Empty;
 
     public LocalityBasedLeastConnectionReplicationScheduler()
@@ -35,9 +36,7 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
     public LocalityBasedLeastConnectionReplicationScheduler(TimeProvider time, int capacity = LocalityTable.DefaultCapacity)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        _time = time;
-        _table = new LocalityTable(capacity, SetCapacity, time.GetTimestamp(), time.TimestampFrequency, TimeSpan.FromHours(24));
+        _table = new LocalityTable(capacity, SetCapacity, time, TimeSpan.FromHours(24));
     }
 
     public override string Name => SchedulerName;
@@ -47,17 +46,27 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
     {
         get
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 return TimeSpan.FromSeconds((double)_table.Expiration / _table.TimestampFrequency);
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
 
         set
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 _table.SetExpiration(value);
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
@@ -66,9 +75,14 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
     {
         get
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 return _table.Count;
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
@@ -76,7 +90,8 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
     /// <summary>The current server set of a destination address, newest first (for tests and diagnostics).</summary>
     public SchedulerDestination[] ServerSetOf(uint destinationAddress)
     {
-        lock (_gate)
+        _gate.Enter();
+        try
         {
             int slot = _table.Find(destinationAddress);
             if (slot < 0)
@@ -88,29 +103,39 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
             var result = new SchedulerDestination[members.Length];
             for (int i = 0; i < result.Length; i++)
             {
-                result[i] = members[i]!;
+                result[i] = _index.Destinations[members[i]];
             }
 
             return result;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
     public override void Update(IReadOnlyList<SchedulerDestination> destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
-        lock (_gate)
+        _gate.Enter();
+        try
         {
-            var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index);
-            _table.Purge(new HashSet<SchedulerDestination>(index.Destinations, ReferenceEqualityComparer.Instance));
+            var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index, callerLocks: true);
+            _table.Remap(_index.Destinations, index.Destinations);
             _index = index;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
     public override SchedulerDestination? Schedule(in ScheduleInput input)
     {
         uint key = input.DestinationAddress;
-        long now = _time.GetTimestamp();
-        lock (_gate)
+        long now = _table.Now();
+        _gate.Enter();
+        try
         {
             _table.Maintain(now);
             var index = _index;
@@ -118,17 +143,17 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
             if (slot >= 0)
             {
                 _table.LastUse(slot) = now;
-                var least = SetMinimum(_table.Members(slot));
+                int least = SetMinimum(_table.Members(slot), index.Destinations);
                 if (_table.SizeOf(slot) > 1 && now - _table.LastModified(slot) > _table.Expiration
-                    && SetMaximum(_table.Members(slot)) is { } most)
+                    && SetMaximum(_table.Members(slot), index.Destinations) is >= 0 and var most)
                 {
                     _table.RemoveMember(slot, most);
                     _table.LastModified(slot) = now;
                 }
 
-                if (least is not null && !LocalityBasedLeastConnectionScheduler.IsOverloaded(least, index))
+                if (least >= 0 && !LocalityBasedLeastConnectionScheduler.IsOverloaded(index.Destinations[least], index))
                 {
-                    return least;
+                    return index.Destinations[least];
                 }
             }
 
@@ -138,93 +163,80 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
                 return null;
             }
 
-            var destination = index.Destinations[chosen];
             if (slot < 0)
             {
                 slot = _table.Add(key, now);
             }
 
-            if (slot >= 0 && _table.Members(slot).IndexOf(destination) < 0)
+            if (slot >= 0 && !_table.Members(slot).Contains(chosen))
             {
-                if (_table.SizeOf(slot) == SetCapacity && SetMaximum(_table.Members(slot)) is { } most)
+                if (_table.SizeOf(slot) == SetCapacity && SetMaximum(_table.Members(slot), index.Destinations) is >= 0 and var most)
                 {
                     _table.RemoveMember(slot, most);
                 }
 
-                _table.InsertFirst(slot, destination);
+                _table.InsertFirst(slot, chosen);
                 _table.LastModified(slot) = now;
             }
 
-            return destination;
+            return index.Destinations[chosen];
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
-    /// <summary>ip_vs_dest_set_min: weighted least-connection member, skipping overloaded and quiescent ones.</summary>
-    private static SchedulerDestination? SetMinimum(ReadOnlySpan<SchedulerDestination?> members)
+    /// <summary>
+    /// ip_vs_dest_set_min: the weighted least-connection member, skipping overloaded and quiescent ones, as a position
+    /// in <paramref name="destinations"/>, or -1.
+    /// </summary>
+    /// <remarks>
+    /// Kept as positions and masks rather than branches: which member is least is data, so a branch on it
+    /// mispredicts about once a decision.
+    /// </remarks>
+    private static int SetMinimum(ReadOnlySpan<int> members, SchedulerDestination[] destinations)
     {
-        SchedulerDestination? least = null;
-        int leastOverhead = 0;
-        int leastWeight = 0;
-        foreach (var member in members)
+        int least = -1;
+        long leastOverhead = 0;
+        long leastWeight = 0;
+        foreach (int position in members)
         {
-            if (member!.IsOverloaded)
-            {
-                continue;
-            }
-
+            var member = destinations[position];
             int weight = member.Weight;
-            if (least is null)
-            {
-                if (weight > 0)
-                {
-                    least = member;
-                    leastOverhead = LeastConnectionPolicy.ConnectionOverhead(member);
-                    leastWeight = weight;
-                }
+            long overhead = LeastConnectionPolicy.ConnectionOverhead(member);
 
-                continue;
-            }
-
-            int overhead = LeastConnectionPolicy.ConnectionOverhead(member);
-            if ((long)leastOverhead * weight > (long)overhead * leastWeight)
-            {
-                least = member;
-                leastOverhead = overhead;
-                leastWeight = weight;
-            }
+            // The first available member with a positive weight starts the comparison; later ones must beat it.
+            // Non-short-circuit operators and masks: the JIT keeps branches (no conditional moves) inside loops.
+            bool first = least < 0;
+            bool take = !member.IsOverloaded & ((first & weight > 0) | (!first & leastOverhead * weight > overhead * leastWeight));
+            long keep = (long)Unsafe.BitCast<bool, byte>(take) - 1;
+            least = (int)((least & keep) | (position & ~keep));
+            leastOverhead = (leastOverhead & keep) | (overhead & ~keep);
+            leastWeight = (leastWeight & keep) | (weight & ~keep);
         }
 
         return least;
     }
 
-    /// <summary>ip_vs_dest_set_max: weighted most-connection member with a positive weight.</summary>
-    private static SchedulerDestination? SetMaximum(ReadOnlySpan<SchedulerDestination?> members)
+    /// <summary>
+    /// ip_vs_dest_set_max: the weighted most-connection member with a positive weight, as a position in
+    /// <paramref name="destinations"/>, or -1.
+    /// </summary>
+    private static int SetMaximum(ReadOnlySpan<int> members, SchedulerDestination[] destinations)
     {
-        SchedulerDestination? most = null;
-        int mostOverhead = 0;
-        int mostWeight = 0;
-        foreach (var member in members)
+        int most = -1;
+        long mostOverhead = 0;
+        long mostWeight = 0;
+        foreach (int position in members)
         {
-            int weight = member!.Weight;
-            if (most is null)
-            {
-                if (weight > 0)
-                {
-                    most = member;
-                    mostOverhead = LeastConnectionPolicy.ConnectionOverhead(member);
-                    mostWeight = weight;
-                }
-
-                continue;
-            }
-
-            int overhead = LeastConnectionPolicy.ConnectionOverhead(member);
-            if ((long)mostOverhead * weight < (long)overhead * mostWeight && weight > 0)
-            {
-                most = member;
-                mostOverhead = overhead;
-                mostWeight = weight;
-            }
+            var member = destinations[position];
+            int weight = member.Weight;
+            long overhead = LeastConnectionPolicy.ConnectionOverhead(member);
+            bool take = weight > 0 && (most < 0 || mostOverhead * weight < overhead * mostWeight);
+            most = take ? position : most;
+            mostOverhead = take ? overhead : mostOverhead;
+            mostWeight = take ? weight : mostWeight;
         }
 
         return most;

@@ -21,9 +21,8 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
 {
     public const string SchedulerName = "lblc";
 
-    private readonly Lock _gate = new();
-    private readonly TimeProvider _time;
     private readonly LocalityTable _table;
+    private SpinGate _gate;
     private LeastLoadIndex _index = LeastLoadIndex.Empty;
 
     public LocalityBasedLeastConnectionScheduler()
@@ -33,9 +32,7 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
 
     public LocalityBasedLeastConnectionScheduler(TimeProvider time, int capacity = LocalityTable.DefaultCapacity)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        _time = time;
-        _table = new LocalityTable(capacity, 1, time.GetTimestamp(), time.TimestampFrequency, TimeSpan.FromHours(24));
+        _table = new LocalityTable(capacity, 1, time, TimeSpan.FromHours(24));
     }
 
     public override string Name => SchedulerName;
@@ -45,17 +42,27 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
     {
         get
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 return TimeSpan.FromSeconds((double)_table.Expiration / _table.TimestampFrequency);
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
 
         set
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 _table.SetExpiration(value);
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
@@ -65,9 +72,14 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
     {
         get
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 return _table.Count;
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
@@ -75,19 +87,25 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
     public override void Update(IReadOnlyList<SchedulerDestination> destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
-        lock (_gate)
+        _gate.Enter();
+        try
         {
-            var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index);
-            _table.Purge(new HashSet<SchedulerDestination>(index.Destinations, ReferenceEqualityComparer.Instance));
+            var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index, callerLocks: true);
+            _table.Remap(_index.Destinations, index.Destinations);
             _index = index;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
     public override SchedulerDestination? Schedule(in ScheduleInput input)
     {
         uint key = input.DestinationAddress;
-        long now = _time.GetTimestamp();
-        lock (_gate)
+        long now = _table.Now();
+        _gate.Enter();
+        try
         {
             _table.Maintain(now);
             var index = _index;
@@ -96,9 +114,13 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
             {
                 _table.LastUse(slot) = now;
                 var members = _table.Members(slot);
-                if (members.Length > 0 && members[0] is { } cached && cached.Weight > 0 && !IsOverloaded(cached, index))
+                if (members.Length > 0)
                 {
-                    return cached;
+                    var cached = index.Destinations[members[0]];
+                    if (cached.Weight > 0 && !IsOverloaded(cached, index))
+                    {
+                        return cached;
+                    }
                 }
             }
 
@@ -108,7 +130,6 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
                 return null;
             }
 
-            var destination = index.Destinations[chosen];
             if (slot < 0)
             {
                 slot = _table.Add(key, now);
@@ -117,15 +138,19 @@ public sealed class LocalityBasedLeastConnectionScheduler : Scheduler
             if (slot >= 0)
             {
                 var members = _table.Members(slot);
-                if (members.Length == 0 || members[0] != destination)
+                if (members.Length == 0 || members[0] != chosen)
                 {
                     // ip_vs_lblc_new replaces the entry, which restarts its use time.
-                    _table.ReplaceAll(slot, destination);
+                    _table.ReplaceAll(slot, chosen);
                     _table.LastUse(slot) = now;
                 }
             }
 
-            return destination;
+            return index.Destinations[chosen];
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 

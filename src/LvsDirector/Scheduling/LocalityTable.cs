@@ -27,18 +27,13 @@ internal sealed class LocalityTable
 
     private const int FullCheckEvery = 30;
 
-    private const byte Free = 0;
-    private const byte Live = 1;
-
     private readonly int _bits;
     private readonly int _mask;
     private readonly int _limit;
-    private readonly uint[] _keys;
-    private readonly byte[] _states;
-    private readonly long[] _lastUse;
-    private readonly long[] _lastModified;
-    private readonly int[] _sizes;
-    private readonly SchedulerDestination?[] _members;
+    private readonly LocalityEntry[] _entries;
+    private readonly int[] _members;
+    private readonly TimeProvider _time;
+    private readonly long _ticksPerMillisecond;
     private readonly long _checkInterval;
     private readonly long _entryTimeout;
     private long _expiration;
@@ -46,8 +41,9 @@ internal sealed class LocalityTable
     private int _counter = 1;
     private int _rover;
 
-    public LocalityTable(int capacity, int setCapacity, long now, long timestampFrequency, TimeSpan expiration)
+    public LocalityTable(int capacity, int setCapacity, TimeProvider time, TimeSpan expiration)
     {
+        ArgumentNullException.ThrowIfNull(time);
         if (capacity < 16 || (capacity & (capacity - 1)) != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "Capacity must be a power of two of at least 16.");
@@ -58,17 +54,19 @@ internal sealed class LocalityTable
         _bits = int.Log2(capacity);
         _mask = capacity - 1;
         _limit = capacity / 4 * 3;
-        _keys = new uint[capacity];
-        _states = new byte[capacity];
-        _lastUse = new long[capacity];
-        _lastModified = new long[capacity];
-        _sizes = new int[capacity];
-        _members = new SchedulerDestination?[capacity * setCapacity];
+        _entries = new LocalityEntry[capacity];
+        _members = new int[capacity * setCapacity];
+        _time = time;
+        long timestampFrequency = time.TimestampFrequency;
+
+        // The system clock is read through the coarse millisecond tick (a few ns, against tens for a precise
+        // timestamp); the kernel stamps these entries with jiffies, coarser still. A test's clock is read as given.
+        _ticksPerMillisecond = ReferenceEquals(time, TimeProvider.System) && timestampFrequency % 1000 == 0 ? timestampFrequency / 1000 : 0;
         _checkInterval = ToTicks(TimeSpan.FromSeconds(60), timestampFrequency);
         _entryTimeout = ToTicks(TimeSpan.FromMinutes(6), timestampFrequency);
         _expiration = ToTicks(expiration, timestampFrequency);
         TimestampFrequency = timestampFrequency;
-        _nextCheck = now + _checkInterval;
+        _nextCheck = Now() + _checkInterval;
     }
 
     public int Capacity { get; }
@@ -84,12 +82,16 @@ internal sealed class LocalityTable
 
     public void SetExpiration(TimeSpan expiration) => _expiration = ToTicks(expiration, TimestampFrequency);
 
+    /// <summary>The current time in timestamp ticks of the table's clock.</summary>
+    public long Now() => _ticksPerMillisecond != 0 ? Environment.TickCount64 * _ticksPerMillisecond : _time.GetTimestamp();
+
     public int Find(uint key)
     {
+        var entries = _entries;
         int slot = Home(key);
-        while (_states[slot] == Live)
+        while (entries[slot].Live)
         {
-            if (_keys[slot] == key)
+            if (entries[slot].Key == key)
             {
                 return slot;
             }
@@ -109,59 +111,57 @@ internal sealed class LocalityTable
         }
 
         int slot = Home(key);
-        while (_states[slot] == Live)
+        while (_entries[slot].Live)
         {
             slot = (slot + 1) & _mask;
         }
 
-        _states[slot] = Live;
-        _keys[slot] = key;
-        _lastUse[slot] = now;
-        _lastModified[slot] = now;
-        _sizes[slot] = 0;
+        _entries[slot] = new LocalityEntry { Key = key, Live = true, LastUse = now, LastModified = now };
         Count++;
         return slot;
     }
 
-    public Span<SchedulerDestination?> Members(int slot) => _members.AsSpan(slot * SetCapacity, _sizes[slot]);
+    /// <summary>
+    /// The member set of an entry, newest first, as positions in the owning scheduler's current destination list:
+    /// plain integers, so reshuffling a set costs no GC write barriers.
+    /// </summary>
+    public Span<int> Members(int slot) => _members.AsSpan(slot * SetCapacity, _entries[slot].Size);
 
-    public int SizeOf(int slot) => _sizes[slot];
+    public int SizeOf(int slot) => _entries[slot].Size;
 
-    public ref long LastUse(int slot) => ref _lastUse[slot];
+    public ref long LastUse(int slot) => ref _entries[slot].LastUse;
 
-    public ref long LastModified(int slot) => ref _lastModified[slot];
+    public ref long LastModified(int slot) => ref _entries[slot].LastModified;
 
-    /// <summary>Puts <paramref name="destination"/> first in the set (the kernel adds at the list head).</summary>
-    public void InsertFirst(int slot, SchedulerDestination destination)
+    /// <summary>Puts <paramref name="member"/> first in the set (the kernel adds at the list head).</summary>
+    public void InsertFirst(int slot, int member)
     {
-        int size = _sizes[slot];
+        int size = _entries[slot].Size;
         var span = _members.AsSpan(slot * SetCapacity, SetCapacity);
         int keep = Math.Min(size, SetCapacity - 1);
         span[..keep].CopyTo(span[1..]);
-        span[0] = destination;
-        _sizes[slot] = keep + 1;
+        span[0] = member;
+        _entries[slot].Size = keep + 1;
     }
 
-    public void RemoveMember(int slot, SchedulerDestination destination)
+    public void RemoveMember(int slot, int member)
     {
-        int size = _sizes[slot];
+        int size = _entries[slot].Size;
         var span = _members.AsSpan(slot * SetCapacity, size);
-        int at = span.IndexOf(destination);
+        int at = span.IndexOf(member);
         if (at < 0)
         {
             return;
         }
 
         span[(at + 1)..].CopyTo(span[at..]);
-        span[size - 1] = null;
-        _sizes[slot] = size - 1;
+        _entries[slot].Size = size - 1;
     }
 
-    public void ReplaceAll(int slot, SchedulerDestination destination)
+    public void ReplaceAll(int slot, int member)
     {
-        _members.AsSpan(slot * SetCapacity, SetCapacity).Clear();
-        _members[slot * SetCapacity] = destination;
-        _sizes[slot] = 1;
+        _members[slot * SetCapacity] = member;
+        _entries[slot].Size = 1;
     }
 
     /// <summary>Runs the periodic checks that fell due by <paramref name="now"/>.</summary>
@@ -188,25 +188,43 @@ internal sealed class LocalityTable
         }
     }
 
-    /// <summary>Drops members that are no longer destinations of the service; called by Update.</summary>
-    public void Purge(IReadOnlySet<SchedulerDestination> alive)
+    /// <summary>
+    /// Moves every member set from positions in <paramref name="previous"/> to positions in <paramref name="current"/>,
+    /// keeping their order and dropping members that are no longer destinations of the service; called by Update.
+    /// </summary>
+    public void Remap(SchedulerDestination[] previous, SchedulerDestination[] current)
     {
+        var positions = new Dictionary<SchedulerDestination, int>(current.Length, ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < current.Length; i++)
+        {
+            positions.TryAdd(current[i], i);
+        }
+
+        var map = new int[previous.Length];
+        for (int i = 0; i < previous.Length; i++)
+        {
+            map[i] = positions.TryGetValue(previous[i], out int position) ? position : -1;
+        }
+
         for (int slot = 0; slot < Capacity; slot++)
         {
-            if (_states[slot] != Live)
+            if (!_entries[slot].Live)
             {
                 continue;
             }
 
             var span = Members(slot);
-            for (int i = span.Length - 1; i >= 0; i--)
+            int kept = 0;
+            foreach (int member in span)
             {
-                if (!alive.Contains(span[i]!))
+                int position = map[member];
+                if (position >= 0)
                 {
-                    RemoveMember(slot, span[i]!);
-                    span = Members(slot);
+                    span[kept++] = position;
                 }
             }
+
+            _entries[slot].Size = kept;
         }
     }
 
@@ -230,7 +248,7 @@ internal sealed class LocalityTable
         for (int i = 0; i < Capacity && goal > 0; i++)
         {
             slot = (slot + 1) & _mask;
-            while (_states[slot] == Live && now - _lastUse[slot] >= _entryTimeout && goal > 0)
+            while (_entries[slot].Live && now - _entries[slot].LastUse >= _entryTimeout && goal > 0)
             {
                 RemoveAt(slot); // the next entry may shift into this slot, so look at it again
                 goal--;
@@ -244,7 +262,7 @@ internal sealed class LocalityTable
     {
         for (int slot = 0; slot < Capacity; slot++)
         {
-            while (_states[slot] == Live && now - _lastUse[slot] >= _expiration)
+            while (_entries[slot].Live && now - _entries[slot].LastUse >= _expiration)
             {
                 RemoveAt(slot);
             }
@@ -259,13 +277,13 @@ internal sealed class LocalityTable
         while (true)
         {
             next = (next + 1) & _mask;
-            if (_states[next] != Live)
+            if (!_entries[next].Live)
             {
                 break;
             }
 
             // An entry may move back into the hole only if its home is not cyclically within (hole, next].
-            int home = Home(_keys[next]);
+            int home = Home(_entries[next].Key);
             bool stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
             if (stays)
             {
@@ -276,18 +294,12 @@ internal sealed class LocalityTable
             hole = next;
         }
 
-        _states[hole] = Free;
-        _sizes[hole] = 0;
-        _members.AsSpan(hole * SetCapacity, SetCapacity).Clear();
+        _entries[hole] = default;
     }
 
     private void Move(int from, int to)
     {
-        _keys[to] = _keys[from];
-        _states[to] = Live;
-        _lastUse[to] = _lastUse[from];
-        _lastModified[to] = _lastModified[from];
-        _sizes[to] = _sizes[from];
+        _entries[to] = _entries[from];
         _members.AsSpan(from * SetCapacity, SetCapacity).CopyTo(_members.AsSpan(to * SetCapacity, SetCapacity));
     }
 

@@ -10,7 +10,7 @@ internal readonly struct NeverQueuePolicy : ILeastLoadPolicy
     public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
         (long)bestOverhead * candidateWeight > (long)candidateOverhead * bestWeight;
 
-    public static long Key(int overhead, int weight) => overhead == 1 ? long.MinValue : LoadKey.Ratio(overhead, weight);
+    public static long Key(int overhead, in WeightDivisor weight) => overhead == 1 ? long.MinValue : weight.Ratio(overhead);
 
     public static bool IsCandidate(int overhead, int weight) => true;
 

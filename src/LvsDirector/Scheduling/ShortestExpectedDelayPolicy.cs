@@ -8,7 +8,7 @@ internal readonly struct ShortestExpectedDelayPolicy : ILeastLoadPolicy
     public static bool Better(int candidateOverhead, int candidateWeight, int bestOverhead, int bestWeight) =>
         (long)bestOverhead * candidateWeight > (long)candidateOverhead * bestWeight;
 
-    public static long Key(int overhead, int weight) => LoadKey.Ratio(overhead, weight);
+    public static long Key(int overhead, in WeightDivisor weight) => weight.Ratio(overhead);
 
     public static bool IsCandidate(int overhead, int weight) => true;
 

@@ -8,7 +8,7 @@ internal readonly struct WeightedOverflowPolicy : ILeastLoadPolicy
 {
     public static int Overhead(int active, int inactive) => active;
 
-    public static long Key(int overhead, int weight) => 0;
+    public static long Key(int overhead, in WeightDivisor weight) => 0;
 
     public static bool IsCandidate(int overhead, int weight) => overhead <= weight;
 
