@@ -26,6 +26,7 @@ internal sealed class MetricsServer : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
     private readonly PrometheusExporter _exporter;
+    private readonly Func<LvsDirector.HighAvailability.VrrpInstance?> _vrrp;
     private readonly ILogger _logger;
     private WebApplication? _app;
 
@@ -36,7 +37,8 @@ internal sealed class MetricsServer : IHostedService, IAsyncDisposable
         _configuration = configuration;
         _loggerFactory = loggerFactory;
         _time = time;
-        _exporter = new PrometheusExporter(director) { Vrrp = vrrp ?? (() => null) };
+        _vrrp = vrrp ?? (() => null);
+        _exporter = new PrometheusExporter(director) { Vrrp = _vrrp };
         _logger = loggerFactory.CreateLogger("lvsd.metrics");
     }
 
@@ -120,12 +122,12 @@ internal sealed class MetricsServer : IHostedService, IAsyncDisposable
         }
         else if (_configuration.StatusPage && path == MetricsConfiguration.StatusJsonPath)
         {
-            body = JsonSerializer.Serialize(StatusSnapshot.Take(_director, _time), StatusJsonContext.Default.StatusDocument);
+            body = JsonSerializer.Serialize(StatusSnapshot.Take(_director, _time, _vrrp()), StatusJsonContext.Default.StatusDocument);
             contentType = "application/json; charset=utf-8";
         }
         else if (_configuration.StatusPage && path is "/" or "/status")
         {
-            body = StatusPage.Render(StatusSnapshot.Take(_director, _time));
+            body = StatusPage.Render(StatusSnapshot.Take(_director, _time, _vrrp()));
             contentType = StatusPage.ContentType;
         }
         else

@@ -41,7 +41,7 @@ internal static class StatusPage
         </head>
         <body>
         <h1>lvsd status</h1>
-        <div id="meta"><span id="version"></span> &middot; updated <span id="time">never</span> &middot; refresh every 2 s <span id="error"></span></div>
+        <div id="meta"><span id="version"></span><span id="vrrp"></span> &middot; updated <span id="time">never</span> &middot; refresh every 2 s <span id="error"></span></div>
         <table id="status">
         <thead><tr>
         <th class="l">Service / real server</th><th class="l">Scheduler / method</th><th>Weight</th><th class="l">Health</th>
@@ -74,7 +74,7 @@ internal static class StatusPage
                 var tr2 = document.createElement("tr");
                 tr2.className = "srv" + (r.overloaded ? " overloaded" : "");
                 var host = r.address.indexOf(":") >= 0 ? "[" + r.address + "]" : r.address;
-                cell(tr2, "\u2192 " + host + ":" + r.port, "l"); cell(tr2, r.method, "l"); cell(tr2, r.weight);
+                cell(tr2, "\u2192 " + host + ":" + r.port + (r.sorry_server ? " (sorry server)" : ""), "l"); cell(tr2, r.method, "l"); cell(tr2, r.weight);
                 cell(tr2, r.health, "l " + r.health);
                 cell(tr2, r.active_connections); cell(tr2, r.inactive_connections); cell(tr2, r.persistent_connections);
                 cell(tr2, r.connections); cell(tr2, r.cps); cell(tr2, r.in_pps); cell(tr2, r.out_pps);
@@ -84,6 +84,7 @@ internal static class StatusPage
             rows.replaceChildren(body);
             document.getElementById("empty").hidden = doc.services.length !== 0;
             document.getElementById("version").textContent = "lvsd " + doc.version;
+            document.getElementById("vrrp").textContent = doc.vrrp ? " \u00b7 VRRP " + doc.vrrp : "";
             document.getElementById("time").textContent = new Date(doc.time).toLocaleTimeString();
           }
           function refresh() {

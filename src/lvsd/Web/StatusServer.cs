@@ -1,6 +1,9 @@
 namespace LvsDirector.Daemon.Web;
 
-/// <summary>One real server row of the status page; Health is "up", "quiescent" or "down" (held down by its health check).</summary>
+/// <summary>
+/// One real server row of the status page; Health is "up", "quiescent" or "down" (held down by its health check);
+/// SorryServer marks the service's sorry server, listed only while every real server is down.
+/// </summary>
 internal sealed record StatusServer(
     string Address,
     int Port,
@@ -14,4 +17,5 @@ internal sealed record StatusServer(
     long Connections,
     ulong Cps,
     ulong InPps,
-    ulong OutPps);
+    ulong OutPps,
+    bool SorryServer = false);

@@ -1,11 +1,12 @@
 using LvsDirector.DataPath;
+using LvsDirector.HighAvailability;
 
 namespace LvsDirector.Daemon.Web;
 
 /// <summary>Turns the director's live service table into a <see cref="StatusDocument"/>.</summary>
 internal static class StatusSnapshot
 {
-    public static StatusDocument Take(Director director, TimeProvider time)
+    public static StatusDocument Take(Director director, TimeProvider time, VrrpInstance? vrrp = null)
     {
         var table = director.Services.Current;
         var services = new List<StatusService>(table.Services.Count);
@@ -21,7 +22,7 @@ internal static class StatusSnapshot
                 servers.Add(new StatusServer(
                     r.IPAddress.ToString(), r.Port, ServiceLabels.Method(r), r.Weight, ServerHealth.Of(r), r.IsOverloaded,
                     r.ActiveConnections, r.InactiveConnections, r.PersistentConnections, r.Stats.Connections,
-                    rr.ConnectionsPerSecond, rr.InPacketsPerSecond, rr.OutPacketsPerSecond));
+                    rr.ConnectionsPerSecond, rr.InPacketsPerSecond, rr.OutPacketsPerSecond, r.IsSorryServer));
             }
 
             var sr = s.Stats.Rates.Read();
@@ -32,6 +33,9 @@ internal static class StatusSnapshot
                 servers));
         }
 
-        return new StatusDocument(DaemonHost.Version, time.GetUtcNow(), table.Version, services);
+        var vrrpState = vrrp is null
+            ? null
+            : $"VR {vrrp.Settings.VirtualRouterId} on {vrrp.Settings.Interface}: {VrrpInstance.Name(vrrp.State)}";
+        return new StatusDocument(DaemonHost.Version, time.GetUtcNow(), table.Version, services, vrrpState);
     }
 }
