@@ -37,16 +37,24 @@ public class ConfigurationLoaderTests
         Assert.Equal(new ServiceKey(ServiceProtocol.Tcp, IPAddress.Parse("198.18.0.10"), 80), http.Key);
         Assert.Equal("wlc", http.Scheduler);
         Assert.Equal("eth0", http.Interface);
+        // Each server carries the service's check, resolved.
+        var check = new LvsDirector.Health.HealthCheckSettings(LvsDirector.Health.HealthCheckType.Http)
+        {
+            Path = "/healthz", StatusCodes = [200], Timeout = TimeSpan.FromSeconds(2),
+        };
         Assert.Equal(
-            [new RealServerConfiguration(IPAddress.Parse("198.18.1.11"), 8080, 3, ForwardingMethod.Masquerade),
-             new RealServerConfiguration(IPAddress.Parse("198.18.1.12"), 8080, 1, ForwardingMethod.Masquerade)],
+            [new RealServerConfiguration(IPAddress.Parse("198.18.1.11"), 8080, 3, ForwardingMethod.Masquerade) { HealthCheck = check },
+             new RealServerConfiguration(IPAddress.Parse("198.18.1.12"), 8080, 1, ForwardingMethod.Masquerade) { HealthCheck = check }],
             http.RealServers);
+        Assert.Equal(new RealServerConfiguration(IPAddress.Parse("198.18.1.99"), 8080, 1, ForwardingMethod.Masquerade), http.SorryServer);
+        Assert.Null(config.Vrrp);
 
         var https = config.Services[1];
         Assert.Equal("rr", https.Scheduler);
         Assert.Null(https.Interface);
         Assert.All(https.RealServers, s => Assert.Equal(443, s.Port));
         Assert.Equal(0, https.RealServers[2].Weight);
+        Assert.All(https.RealServers, s => Assert.Equal(LvsDirector.Health.HealthCheckType.Tcp, s.HealthCheck!.Type));
 
         Assert.Equal(ServiceProtocol.Udp, config.Services[2].Protocol);
         Assert.Equal("sh", config.Services[2].Scheduler);
