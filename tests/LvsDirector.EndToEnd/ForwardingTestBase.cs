@@ -116,8 +116,7 @@ public abstract class ForwardingTestBase : DirectorTestBase
 
     private async Task AssertUdpEchoRoundRobinAsync(string vip, bool requireVipSource = false)
     {
-        var result = await Lab.Python("client", "udp_probe.py", TimeSpan.FromSeconds(30), vip,
-            LabFixture.UdpEchoPort.ToString(CultureInfo.InvariantCulture), "dgram", "6");
+        var result = await Lab.UdpProbe(vip, LabFixture.UdpEchoPort, "dgram", 6, TimeSpan.FromSeconds(30));
         Assert.True(result.Succeeded, $"{result.Describe()}\nlvsd log:\n{Lab.LogTail()}");
         var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (requireVipSource)

@@ -28,10 +28,16 @@ public abstract class LabFixture : IAsyncLifetime
     public const int UdpEchoPort = 9000;
     public const int TcpEchoPort = 9001;
 
+    // Explicit client ports for UDP probes, below the kernel's ephemeral range (32768-60999) so they never meet a port it
+    // picks for curl, and never repeated while this lab's lvsd lives: a repeated port would be an old connection.
+    private const int FirstProbePort = 20000;
+    private const int LastProbePort = 32767;
+
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
     private readonly object _teardownLock = new();
+    private int _nextProbePort = FirstProbePort;
     private Process? _lvsd;
     private bool _labCreated;
     private bool _tornDown;
@@ -162,6 +168,22 @@ public abstract class LabFixture : IAsyncLifetime
         var command = new List<string> { RepositoryPaths.Python, RepositoryPaths.ScriptFile(script) };
         command.AddRange(arguments);
         return RunIn(node, timeout, [.. command]);
+    }
+
+    /// <summary>
+    /// udp_probe.py from the client: COUNT datagrams to HOST:PORT, each from a new socket on a client port this lab has
+    /// not used before, so each is a new UDP connection to the director.
+    /// </summary>
+    public Task<CommandResult> UdpProbe(string host, int port, string payload, int count, TimeSpan timeout)
+    {
+        var first = Interlocked.Add(ref _nextProbePort, count) - count;
+        if (first + count - 1 > LastProbePort)
+        {
+            throw new InvalidOperationException($"this lab used up its {LastProbePort - FirstProbePort + 1} UDP probe ports");
+        }
+
+        return Python("client", "udp_probe.py", timeout, host, port.ToString(CultureInfo.InvariantCulture), payload,
+            count.ToString(CultureInfo.InvariantCulture), first.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Empties the service table so every test starts from nothing.</summary>

@@ -72,8 +72,7 @@ public sealed class PersistenceTests : DirectorTestBase
 
     private async Task<List<string>> ProbeAsync(int count)
     {
-        var result = await Lab.Python("client", "udp_probe.py", TimeSpan.FromSeconds(30),
-            Vip, LabFixture.UdpEchoPort.ToString(CultureInfo.InvariantCulture), "persist", count.ToString(CultureInfo.InvariantCulture));
+        var result = await Lab.UdpProbe(Vip, LabFixture.UdpEchoPort, "persist", count, TimeSpan.FromSeconds(30));
         Assert.True(result.Succeeded, $"{result.Describe()}\nlvsd log:\n{Lab.LogTail()}");
         var servers = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' ', 2)[1].Split(':', 2)[0])

@@ -39,8 +39,7 @@ public sealed class TwoArmDirectorTests : DirectorTestBase
         await AddUdpEchoServiceAsync();
 
         var payload = "e2e-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var result = await Lab.Python("client", "udp_probe.py", TimeSpan.FromSeconds(20),
-            Vip, LabFixture.UdpEchoPort.ToString(CultureInfo.InvariantCulture), payload, "3");
+        var result = await Lab.UdpProbe(Vip, LabFixture.UdpEchoPort, payload, 3, TimeSpan.FromSeconds(20));
 
         Assert.True(result.Succeeded, $"{result.Describe()}\nlvsd log:\n{Lab.LogTail()}");
         var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
