@@ -8,6 +8,7 @@ namespace LvsDirector.Benchmarks;
 /// memory access pattern is that of real traffic rather than one hot cache line. One operation = OperationsPerInvoke.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ConnectionTableBenchmarks
 {
     private const int Batch = 4096;

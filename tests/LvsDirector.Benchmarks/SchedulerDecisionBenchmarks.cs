@@ -10,6 +10,7 @@ namespace LvsDirector.Benchmarks;
 /// under real traffic. The "(counters)" row measures that bookkeeping alone, to subtract.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class SchedulerDecisionBenchmarks
 {
     public const string CountersOnly = "(counters)";

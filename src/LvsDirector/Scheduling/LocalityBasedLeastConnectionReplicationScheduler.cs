@@ -25,6 +25,9 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
     public const int SetCapacity = 8;
 
+    /// <summary>A set's most loaded member not yet looked for (-1 means there is none).</summary>
+    private const int NotComputed = -2;
+
     private readonly LocalityTable _table;
     private SpinGate _gate;
     private LeastLoadIndex _index = LeastLoadIndex.Empty;
@@ -140,15 +143,19 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
             _table.Maintain(now);
             var index = _index;
             int slot = _table.Find(key);
+
+            // Most decisions on a busy set need both its least and its most loaded member (the least fails the
+            // overload rule, the wlc choice replaces the most in a full set), so one pass reads each member once.
+            int most = NotComputed;
             if (slot >= 0)
             {
                 _table.LastUse(slot) = now;
-                int least = SetMinimum(_table.Members(slot), index.Destinations);
-                if (_table.SizeOf(slot) > 1 && now - _table.LastModified(slot) > _table.Expiration
-                    && SetMaximum(_table.Members(slot), index.Destinations) is >= 0 and var most)
+                int least = SetExtremes(_table.Members(slot), index.Destinations, out most);
+                if (_table.SizeOf(slot) > 1 && now - _table.LastModified(slot) > _table.Expiration && most >= 0)
                 {
                     _table.RemoveMember(slot, most);
                     _table.LastModified(slot) = now;
+                    most = NotComputed;
                 }
 
                 if (least >= 0 && !LocalityBasedLeastConnectionScheduler.IsOverloaded(index.Destinations[least], index))
@@ -170,9 +177,17 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
             if (slot >= 0 && !_table.Members(slot).Contains(chosen))
             {
-                if (_table.SizeOf(slot) == SetCapacity && SetMaximum(_table.Members(slot), index.Destinations) is >= 0 and var most)
+                if (_table.SizeOf(slot) == SetCapacity)
                 {
-                    _table.RemoveMember(slot, most);
+                    if (most == NotComputed)
+                    {
+                        SetExtremes(_table.Members(slot), index.Destinations, out most);
+                    }
+
+                    if (most >= 0)
+                    {
+                        _table.RemoveMember(slot, most);
+                    }
                 }
 
                 _table.InsertFirst(slot, chosen);
@@ -188,44 +203,20 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
     }
 
     /// <summary>
-    /// ip_vs_dest_set_min: the weighted least-connection member, skipping overloaded and quiescent ones, as a position
-    /// in <paramref name="destinations"/>, or -1.
+    /// ip_vs_dest_set_min and ip_vs_dest_set_max in one pass: returns the weighted least-connection member, skipping
+    /// overloaded and quiescent ones, and gives the weighted most-connection member with a positive weight, both as
+    /// positions in <paramref name="destinations"/> or -1.
     /// </summary>
     /// <remarks>
-    /// Kept as positions and masks rather than branches: which member is least is data, so a branch on it
-    /// mispredicts about once a decision.
+    /// Kept as positions and masks rather than branches: which member is least or most is data, so a branch on it
+    /// mispredicts about once a decision, and the JIT keeps branches (no conditional moves) inside loops.
     /// </remarks>
-    private static int SetMinimum(ReadOnlySpan<int> members, SchedulerDestination[] destinations)
+    internal static int SetExtremes(ReadOnlySpan<int> members, SchedulerDestination[] destinations, out int most)
     {
         int least = -1;
         long leastOverhead = 0;
         long leastWeight = 0;
-        foreach (int position in members)
-        {
-            var member = destinations[position];
-            int weight = member.Weight;
-            long overhead = LeastConnectionPolicy.ConnectionOverhead(member);
-
-            // The first available member with a positive weight starts the comparison; later ones must beat it.
-            // Non-short-circuit operators and masks: the JIT keeps branches (no conditional moves) inside loops.
-            bool first = least < 0;
-            bool take = !member.IsOverloaded & ((first & weight > 0) | (!first & leastOverhead * weight > overhead * leastWeight));
-            long keep = (long)Unsafe.BitCast<bool, byte>(take) - 1;
-            least = (int)((least & keep) | (position & ~keep));
-            leastOverhead = (leastOverhead & keep) | (overhead & ~keep);
-            leastWeight = (leastWeight & keep) | (weight & ~keep);
-        }
-
-        return least;
-    }
-
-    /// <summary>
-    /// ip_vs_dest_set_max: the weighted most-connection member with a positive weight, as a position in
-    /// <paramref name="destinations"/>, or -1.
-    /// </summary>
-    private static int SetMaximum(ReadOnlySpan<int> members, SchedulerDestination[] destinations)
-    {
-        int most = -1;
+        most = -1;
         long mostOverhead = 0;
         long mostWeight = 0;
         foreach (int position in members)
@@ -233,12 +224,23 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
             var member = destinations[position];
             int weight = member.Weight;
             long overhead = LeastConnectionPolicy.ConnectionOverhead(member);
-            bool take = weight > 0 && (most < 0 || mostOverhead * weight < overhead * mostWeight);
-            most = take ? position : most;
-            mostOverhead = take ? overhead : mostOverhead;
-            mostWeight = take ? weight : mostWeight;
+            bool positive = weight > 0;
+
+            // The first member that qualifies starts each comparison; later ones must beat it strictly.
+            bool firstLeast = least < 0;
+            bool takeLeast = !member.IsOverloaded & ((firstLeast & positive) | (!firstLeast & leastOverhead * weight > overhead * leastWeight));
+            long keepLeast = (long)Unsafe.BitCast<bool, byte>(takeLeast) - 1;
+            least = (int)((least & keepLeast) | (position & ~keepLeast));
+            leastOverhead = (leastOverhead & keepLeast) | (overhead & ~keepLeast);
+            leastWeight = (leastWeight & keepLeast) | (weight & ~keepLeast);
+
+            bool takeMost = positive & ((most < 0) | (mostOverhead * weight < overhead * mostWeight));
+            long keepMost = (long)Unsafe.BitCast<bool, byte>(takeMost) - 1;
+            most = (int)((most & keepMost) | (position & ~keepMost));
+            mostOverhead = (mostOverhead & keepMost) | (overhead & ~keepMost);
+            mostWeight = (mostWeight & keepMost) | (weight & ~keepMost);
         }
 
-        return most;
+        return least;
     }
 }
