@@ -136,11 +136,35 @@ public sealed class ReloadTests : DirectorTestBase
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (CountApplied(lvsd) < reloadsSoFar)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"SIGHUP was not applied:\n{lvsd.LogTail()}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                // Seen once in a loaded full run: no reload and no death by SIGHUP's default action. Say whether the
+                // signal is still pending or blocked, and whether lvsd's thread pool (which runs .NET's SIGHUP
+                // handlers) still answers control requests.
+                var listing = await Lab.RunIn("dir", TimeSpan.FromSeconds(10), LabFixture.LvsadmPath, "--socket", lvsd.SocketPath, "-L", "-n");
+                Assert.Fail($"SIGHUP was not applied to pid {pid}:\n{ProcessSignalState(pid)}\nlvsadm -L while waiting: {listing.Describe()}\n{lvsd.LogTail()}");
+            }
+
             await Task.Delay(100);
         }
 
         Output.WriteLine($"SIGHUP {pid}: reload {reloadsSoFar} applied");
+    }
+
+    private static string ProcessSignalState(int pid)
+    {
+        try
+        {
+            var command = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            var status = File.ReadAllLines($"/proc/{pid}/status")
+                .Where(l => l.StartsWith("State", StringComparison.Ordinal) || l.StartsWith("Threads", StringComparison.Ordinal)
+                    || l.StartsWith("Sig", StringComparison.Ordinal) || l.StartsWith("ShdPnd", StringComparison.Ordinal));
+            return $"{command}\n{string.Join('\n', status)}";
+        }
+        catch (IOException exception)
+        {
+            return $"/proc/{pid} unreadable: {exception.Message}";
+        }
     }
 
     private static int CountApplied(LvsdProcess lvsd)
