@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using LvsDirector.Configuration;
+using LvsDirector.Io;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +14,8 @@ internal sealed class ReloadHostedService : BackgroundService
     private readonly ConfigurationReloader _reloader;
     private readonly ConfigurationReconciler _reconciler;
     private readonly ILogger<ReloadHostedService> _logger;
+    private const int SighupNumber = 1;
+
     private PosixSignalRegistration? _sighup;
 
     public ReloadHostedService(ConfigurationReloader reloader, ConfigurationReconciler reconciler, ILogger<ReloadHostedService> logger)
@@ -24,6 +27,14 @@ internal sealed class ReloadHostedService : BackgroundService
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        // An inherited ignore would make the registration below a silent no-op: reloads by SIGHUP (systemctl reload,
+        // kill -HUP) would do nothing. Taken back just before registering, so the default action (exit) is in force
+        // for microseconds only.
+        if (InheritedSignalDisposition.RestoreDefaultIfIgnored(SighupNumber))
+        {
+            _logger.SighupWasIgnored();
+        }
+
         _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             // Cancel: SIGHUP's default action would end the process.

@@ -31,4 +31,7 @@ internal static partial class ReloadLog
 
     [LoggerMessage(EventId = 1308, Level = LogLevel.Error, Message = "reload applied with {ErrorCount} errors after {ChangeCount} changes")]
     public static partial void ReloadPartial(this ILogger logger, int errorCount, int changeCount);
+
+    [LoggerMessage(EventId = 1309, Level = LogLevel.Warning, Message = "SIGHUP was ignored by the process that started lvsd (nohup or a background shell); lvsd catches it again for reloads")]
+    public static partial void SighupWasIgnored(this ILogger logger);
 }

@@ -5,7 +5,8 @@ namespace LvsDirector.EndToEnd;
 
 /// <summary>
 /// An extra lvsd in a lab's director namespace (next to the fixture's own), for tests that need lvsd started
-/// differently, e.g. from a config file. Always stopped on dispose: SIGTERM, then a kill after 5 s.
+/// differently, e.g. from a config file. Started with SIGHUP ignored, as nohup or a background shell leaves it, so
+/// lvsd must take SIGHUP back to reload. Always stopped on dispose: SIGTERM, then a kill after 5 s.
 /// </summary>
 public sealed class LvsdProcess : IDisposable
 {
@@ -29,7 +30,7 @@ public sealed class LvsdProcess : IDisposable
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentNullException.ThrowIfNull(arguments);
         var startInfo = new ProcessStartInfo("bash") { UseShellExecute = false };
-        foreach (var argument in new[] { "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "lvsd", logPath,
+        foreach (var argument in new[] { "-c", "trap '' HUP; log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "lvsd", logPath,
                      "ip", "netns", "exec", $"{lab.Prefix}-dir", LabFixture.LvsdPath })
         {
             startInfo.ArgumentList.Add(argument);

@@ -31,6 +31,9 @@ public sealed class ReloadTests : DirectorTestBase
         using var lvsd = await LvsdProcess.StartAsync(Lab, socket, log, "--config", config, "--socket", socket);
         var pid = FindPid(config);
 
+        // LvsdProcess starts lvsd with SIGHUP ignored, as nohup or a background shell would: lvsd must take it back.
+        Assert.Contains("SIGHUP was ignored by the process that started lvsd", lvsd.LogTail(400), StringComparison.Ordinal);
+
         // Bounded: a fixed number of requests, each with its own timeout, so the loop always ends.
         var script = string.Create(CultureInfo.InvariantCulture,
             $"ok=0; fail=0; for i in $(seq {Requests}); do if curl -sS -o /dev/null --connect-timeout 2 --max-time 4 http://{Vip}/; then ok=$((ok+1)); else fail=$((fail+1)); fi; sleep 0.02; done; echo \"ok=$ok fail=$fail\"");
