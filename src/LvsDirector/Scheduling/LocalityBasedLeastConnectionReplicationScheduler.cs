@@ -25,9 +25,6 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
     public const int SetCapacity = 8;
 
-    /// <summary>A set's most loaded member not yet looked for (-1 means there is none).</summary>
-    private const int NotComputed = -2;
-
     private readonly LocalityTable _table;
     private SpinGate _gate;
     private LeastLoadIndex _index = LeastLoadIndex.Empty;
@@ -146,16 +143,17 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
             // Most decisions on a busy set need both its least and its most loaded member (the least fails the
             // overload rule, the wlc choice replaces the most in a full set), so one pass reads each member once.
-            int most = NotComputed;
+            // Only a set that was full when found can need its most loaded member below, and that pass found it.
+            int most = -1;
             if (slot >= 0)
             {
                 _table.LastUse(slot) = now;
                 int least = SetExtremes(_table.Members(slot), index.Destinations, out most);
                 if (_table.SizeOf(slot) > 1 && now - _table.LastModified(slot) > _table.Expiration && most >= 0)
                 {
+                    // The set is below capacity now, so the eviction below never sees this stale `most`.
                     _table.RemoveMember(slot, most);
                     _table.LastModified(slot) = now;
-                    most = NotComputed;
                 }
 
                 if (least >= 0 && !LocalityBasedLeastConnectionScheduler.IsOverloaded(index.Destinations[least], index))
@@ -177,17 +175,9 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
 
             if (slot >= 0 && !_table.Members(slot).Contains(chosen))
             {
-                if (_table.SizeOf(slot) == SetCapacity)
+                if (_table.SizeOf(slot) == SetCapacity && most >= 0)
                 {
-                    if (most == NotComputed)
-                    {
-                        SetExtremes(_table.Members(slot), index.Destinations, out most);
-                    }
-
-                    if (most >= 0)
-                    {
-                        _table.RemoveMember(slot, most);
-                    }
+                    _table.RemoveMember(slot, most);
                 }
 
                 _table.InsertFirst(slot, chosen);
