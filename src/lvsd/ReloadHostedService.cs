@@ -14,8 +14,6 @@ internal sealed class ReloadHostedService : BackgroundService
     private readonly ConfigurationReloader _reloader;
     private readonly ConfigurationReconciler _reconciler;
     private readonly ILogger<ReloadHostedService> _logger;
-    private const int SighupNumber = 1;
-
     private PosixSignalRegistration? _sighup;
 
     public ReloadHostedService(ConfigurationReloader reloader, ConfigurationReconciler reconciler, ILogger<ReloadHostedService> logger)
@@ -30,7 +28,7 @@ internal sealed class ReloadHostedService : BackgroundService
         // An inherited ignore would make the registration below a silent no-op: reloads by SIGHUP (systemctl reload,
         // kill -HUP) would do nothing. Taken back just before registering, so the default action (exit) is in force
         // for microseconds only.
-        if (InheritedSignalDisposition.RestoreDefaultIfIgnored(SighupNumber))
+        if (InheritedSignalDisposition.RestoreDefaultIfIgnored(PosixSignal.SIGHUP))
         {
             _logger.SighupWasIgnored();
         }

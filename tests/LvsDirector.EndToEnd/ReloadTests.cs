@@ -141,9 +141,8 @@ public sealed class ReloadTests : DirectorTestBase
         {
             if (DateTime.UtcNow >= deadline)
             {
-                // Seen once in a loaded full run: no reload and no death by SIGHUP's default action. Say whether the
-                // signal is still pending or blocked, and whether lvsd's thread pool (which runs .NET's SIGHUP
-                // handlers) still answers control requests.
+                // Say how lvsd treats the signal (SigIgn/SigCgt: an inherited ignore was the cause once) and whether
+                // its thread pool, which runs .NET's SIGHUP handlers, still answers control requests.
                 var listing = await Lab.RunIn("dir", TimeSpan.FromSeconds(10), LabFixture.LvsadmPath, "--socket", lvsd.SocketPath, "-L", "-n");
                 Assert.Fail($"SIGHUP was not applied to pid {pid}:\n{ProcessSignalState(pid)}\nlvsadm -L while waiting: {listing.Describe()}\n{lvsd.LogTail()}");
             }

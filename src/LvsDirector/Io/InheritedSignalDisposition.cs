@@ -12,27 +12,35 @@ public static class InheritedSignalDisposition
 {
     /// <summary>
     /// Sets <paramref name="signal"/> back to its default action if it is ignored, so a PosixSignalRegistration made
-    /// right after can catch it. True when it was ignored. Leaves a signal that has a handler alone.
+    /// right after can catch it. True when it was ignored. Leaves a signal that has a handler alone. Takes SIGHUP or,
+    /// as PosixSignalRegistration does, a raw signal number cast to <see cref="PosixSignal"/>.
     /// </summary>
-    public static unsafe bool RestoreDefaultIfIgnored(int signal)
+    public static unsafe bool RestoreDefaultIfIgnored(PosixSignal signal)
     {
-        SigAction current;
-        if (Libc.SigAction(signal, null, &current) != 0)
+        int number = signal switch
         {
-            throw new InvalidOperationException($"sigaction({signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
+            PosixSignal.SIGHUP => LinuxConstants.SigHup,
+            > 0 => (int)signal,
+            _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "Only SIGHUP or a raw signal number."),
+        };
 
+        SigAction current;
+        Check(Libc.SigAction(number, null, &current), number);
         if (current.Handler != SigAction.Ignore)
         {
             return false;
         }
 
         SigAction defaultAction = default;
-        if (Libc.SigAction(signal, &defaultAction, null) != 0)
-        {
-            throw new InvalidOperationException($"sigaction({signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-
+        Check(Libc.SigAction(number, &defaultAction, null), number);
         return true;
+    }
+
+    private static void Check(int result, int number)
+    {
+        if (result != 0)
+        {
+            throw new InvalidOperationException($"sigaction({number}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
     }
 }

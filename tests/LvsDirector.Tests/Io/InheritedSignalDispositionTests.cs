@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LvsDirector.Interop.Linux;
 using LvsDirector.Io;
 
@@ -19,12 +20,12 @@ public class InheritedSignalDispositionTests
             ignore.Handler = SigAction.Ignore;
             Assert.Equal(0, Libc.SigAction(Signal, &ignore, null));
 
-            Assert.True(InheritedSignalDisposition.RestoreDefaultIfIgnored(Signal));
+            Assert.True(InheritedSignalDisposition.RestoreDefaultIfIgnored((PosixSignal)Signal));
             SigAction now;
             Assert.Equal(0, Libc.SigAction(Signal, null, &now));
             Assert.Equal(SigAction.Default, now.Handler);
 
-            Assert.False(InheritedSignalDisposition.RestoreDefaultIfIgnored(Signal));
+            Assert.False(InheritedSignalDisposition.RestoreDefaultIfIgnored((PosixSignal)Signal));
         }
         finally
         {
@@ -35,7 +36,13 @@ public class InheritedSignalDispositionTests
     [Fact]
     public void A_bad_signal_number_is_an_error_not_a_silent_false()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => InheritedSignalDisposition.RestoreDefaultIfIgnored(999));
+        var error = Assert.Throws<InvalidOperationException>(() => InheritedSignalDisposition.RestoreDefaultIfIgnored((PosixSignal)999));
         Assert.Contains("sigaction(999)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_named_signal_other_than_sighup_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => InheritedSignalDisposition.RestoreDefaultIfIgnored(PosixSignal.SIGTERM));
     }
 }

@@ -72,4 +72,6 @@ internal static class LinuxConstants
     internal const int EInval = 22;
     internal const int ENoProtoOpt = 92;
     internal const int EOpNotSupp = 95;
+
+    internal const int SigHup = 1;
 }
