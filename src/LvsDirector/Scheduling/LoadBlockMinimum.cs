@@ -53,6 +53,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
     private readonly int[] _groupScratch;
     private readonly int[] _indexScratch;
     private readonly bool _callerLocks;
+    private readonly nint _level0Address;
     private int _belowHalfCount;
     private SpinGate _gate;
 
@@ -91,6 +92,7 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
         int keyBase = (int)(((64 - (address & 63)) & 63) / sizeof(long));
         _levelStart = starts.Select(s => s + keyBase).ToArray();
         _top = _levelStart.Length - 1;
+        _level0Address = (nint)(address + ((long)_levelStart[0] * sizeof(long)));
         Array.Fill(_keys, LoadKey.None);
         _winners = new int[_keys.Length];
 
@@ -137,6 +139,48 @@ internal sealed class LoadBlockMinimum<TPolicy> : LoadChangeTracker
             return Volatile.Read(ref _belowHalfCount) > 0;
         }
     }
+
+    /// <summary>
+    /// Whether some destination had active connections * 2 below its weight at the last <see cref="Refresh"/> or
+    /// decision; for owners that lock for themselves.
+    /// </summary>
+    public bool AnyBelowHalfWeightAsRefreshed => _belowHalfCount > 0;
+
+    /// <summary>
+    /// The choice as of the last <see cref="Refresh"/> or decision, without replaying marks that arrived since; for
+    /// owners that lock for themselves and read several things from one refresh.
+    /// </summary>
+    public int BestAsRefreshed
+    {
+        get
+        {
+            int root = _levelStart[_top];
+            return _keys[root] == LoadKey.None ? -1 : _winners[root];
+        }
+    }
+
+    /// <summary>
+    /// Replays the marks, so that <see cref="KeyAsRefreshed"/>, <see cref="BestAsRefreshed"/> and
+    /// <see cref="AnyBelowHalfWeightAsRefreshed"/> read one state: what a scan of the live counters would give now.
+    /// Only under the owner's lock (<c>callerLocks</c>).
+    /// </summary>
+    public void Refresh()
+    {
+        System.Diagnostics.Debug.Assert(_callerLocks, "Refresh is for owners that lock for themselves.");
+        ReplayIfMarked();
+    }
+
+    /// <summary>
+    /// Destination <paramref name="index"/>'s order key as of the last refresh: <see cref="LoadKey.None"/> when it
+    /// cannot be chosen (weight 0, overload flag, policy), else the same order as the policy's comparison.
+    /// </summary>
+    public long KeyAsRefreshed(int index) => _keys[_levelStart[0] + index];
+
+    /// <summary>
+    /// Where <see cref="KeyAsRefreshed"/> reads, one key a destination in list order, for vector gathers: the key
+    /// array is pinned, so the address holds for this generation's life (its owner keeps it reachable).
+    /// </summary>
+    public unsafe long* KeysAsRefreshed => (long*)_level0Address;
 
     public override int Best()
     {

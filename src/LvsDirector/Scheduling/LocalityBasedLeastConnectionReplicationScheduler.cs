@@ -1,4 +1,8 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LvsDirector.Scheduling;
 
@@ -15,6 +19,12 @@ namespace LvsDirector.Scheduling;
 /// Removed servers leave the sets at once (the kernel keeps them as unavailable members until they expire).
 /// </para>
 /// <para>
+/// Above 32 servers the wlc step runs on block minimums (<see cref="LoadBlockMinimum{TPolicy}"/>); one replay of the
+/// counter changes a decision then serves the set pass too, which reads the members' wlc keys instead of their
+/// destination objects. Both read weights as captured by the last <see cref="Update"/>, which the service table runs
+/// after every weight change; the kernel reads them live.
+/// </para>
+/// <para>
 /// Expiry of whole entries, time source, locking and allocation are as for
 /// <see cref="LocalityBasedLeastConnectionScheduler"/>.
 /// </para>
@@ -28,6 +38,7 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
     private readonly LocalityTable _table;
     private SpinGate _gate;
     private LeastLoadIndex _index = LeastLoadIndex.Empty;
+    private LoadBlockMinimum<WeightedLeastConnectionPolicy>? _block;
 
     public LocalityBasedLeastConnectionReplicationScheduler()
         : this(TimeProvider.System)
@@ -123,6 +134,7 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
             var index = LeastLoadIndex.Create<WeightedLeastConnectionPolicy>(destinations, _index, callerLocks: true);
             _table.Remap(_index.Destinations, index.Destinations);
             _index = index;
+            _block = index.Tracker as LoadBlockMinimum<WeightedLeastConnectionPolicy>;
         }
         finally
         {
@@ -139,6 +151,16 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
         {
             _table.Maintain(now);
             var index = _index;
+
+            // With block minimums, one replay brings the keys, the half-weight count and the wlc choice to one state,
+            // and the set is read from the keys (a flat array) rather than from up to 8 destination objects.
+            var block = _block;
+            if (block is not null && block.IsCompromised)
+            {
+                block = null;
+            }
+
+            block?.Refresh();
             int slot = _table.Find(key);
 
             // Most decisions on a busy set need both its least and its most loaded member (the least fails the
@@ -148,21 +170,35 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
             if (slot >= 0)
             {
                 _table.LastUse(slot) = now;
-                int least = SetExtremes(_table.Members(slot), index.Destinations, out most);
-                if (_table.SizeOf(slot) > 1 && now - _table.LastModified(slot) > _table.Expiration && most >= 0)
+                var members = _table.Members(slot);
+                int least = -1;
+                bool keyed = block is not null && (Avx2.IsSupported
+                    ? SetExtremes(_table.MemberPlaces(slot), members.Length, block, index.Weights, out least, out most)
+                    : SetExtremes(members, block, index.Weights, out least, out most));
+                if (!keyed)
+                {
+                    least = SetExtremes(members, index.Destinations, out most);
+                }
+
+                if (members.Length > 1 && now - _table.LastModified(slot) > _table.Expiration && most >= 0)
                 {
                     // The set is below capacity now, so the eviction below never sees this stale `most`.
                     _table.RemoveMember(slot, most);
                     _table.LastModified(slot) = now;
                 }
 
-                if (least >= 0 && !LocalityBasedLeastConnectionScheduler.IsOverloaded(index.Destinations[least], index))
+                if (least >= 0)
                 {
-                    return index.Destinations[least];
+                    var cached = index.Destinations[least];
+                    if (cached.ActiveConnections <= cached.Weight
+                        || !(block is null ? index.AnyBelowHalfWeight() : block.AnyBelowHalfWeightAsRefreshed))
+                    {
+                        return cached;
+                    }
                 }
             }
 
-            int chosen = index.Select<WeightedLeastConnectionPolicy>();
+            int chosen = block is null ? index.Select<WeightedLeastConnectionPolicy>() : block.BestAsRefreshed;
             if (chosen < 0)
             {
                 return null;
@@ -173,14 +209,8 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
                 slot = _table.Add(key, now);
             }
 
-            if (slot >= 0 && !_table.Members(slot).Contains(chosen))
+            if (slot >= 0 && _table.Admit(slot, chosen, evict: most))
             {
-                if (_table.SizeOf(slot) == SetCapacity && most >= 0)
-                {
-                    _table.RemoveMember(slot, most);
-                }
-
-                _table.InsertFirst(slot, chosen);
                 _table.LastModified(slot) = now;
             }
 
@@ -190,6 +220,119 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
         {
             _gate.Exit();
         }
+    }
+
+    /// <summary>
+    /// <see cref="SetExtremes(ReadOnlySpan{int}, SchedulerDestination[], out int)"/> from the wlc order keys of the
+    /// block minimums (weights as captured by the last update, which the service table runs after every weight
+    /// change): equal keys are equal ratios, so the first strictly least and most keys are the kernel's choices.
+    /// False when a member with a positive weight carries the overload flag: it has no key, but still counts for
+    /// the most loaded, so the caller reads the members live instead.
+    /// </summary>
+    internal static bool SetExtremes(
+        ReadOnlySpan<int> members,
+        LoadBlockMinimum<WeightedLeastConnectionPolicy> block,
+        int[] weights,
+        out int least,
+        out int most)
+    {
+        least = -1;
+        most = -1;
+        long leastKey = LoadKey.None;
+        long mostKey = long.MinValue;
+        foreach (int position in members)
+        {
+            long key = block.KeyAsRefreshed(position);
+            if (key == LoadKey.None)
+            {
+                if (weights[position] > 0)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (key < leastKey)
+            {
+                least = position;
+                leastKey = key;
+            }
+
+            if (key > mostKey)
+            {
+                most = position;
+                mostKey = key;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="SetExtremes(ReadOnlySpan{int}, LoadBlockMinimum{WeightedLeastConnectionPolicy}, int[], out int, out int)"/>
+    /// for a whole set at once: two AVX2 gathers of the members' keys, then vector minimum and maximum, so no
+    /// comparison waits for the one before it and none is a branch on the data.
+    /// </summary>
+    /// <param name="places">All <see cref="SetCapacity"/> member places of the set; only the first <paramref name="size"/> are read.</param>
+    internal static unsafe bool SetExtremes(
+        ReadOnlySpan<int> places,
+        int size,
+        LoadBlockMinimum<WeightedLeastConnectionPolicy> block,
+        int[] weights,
+        out int least,
+        out int most)
+    {
+        if (places.Length != SetCapacity || (uint)size > SetCapacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(places));
+        }
+
+        var positions = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(places));
+        var count = Vector256.Create((long)size);
+        var validLow = Vector256.LessThan(Vector256.Create(0L, 1, 2, 3), count);
+        var validHigh = Vector256.LessThan(Vector256.Create(4L, 5, 6, 7), count);
+        var none = Vector256.Create(LoadKey.None);
+
+        // Places past the size are masked off, never loaded: their stale positions may lie outside the keys.
+        long* keys = block.KeysAsRefreshed;
+        var low = Avx2.GatherMaskVector256(none, keys, positions.GetLower(), validLow, sizeof(long));
+        var high = Avx2.GatherMaskVector256(none, keys, positions.GetUpper(), validHigh, sizeof(long));
+        var noneLow = Vector256.Equals(low, none);
+        var noneHigh = Vector256.Equals(high, none);
+        uint valid = (uint)size < 32 ? (1u << size) - 1 : 0;
+        uint keyless = (noneLow.ExtractMostSignificantBits() | (noneHigh.ExtractMostSignificantBits() << 4)) & valid;
+        for (uint lanes = keyless; lanes != 0; lanes &= lanes - 1)
+        {
+            if (weights[places[BitOperations.TrailingZeroCount(lanes)]] > 0)
+            {
+                least = -1;
+                most = -1;
+                return false;
+            }
+        }
+
+        // Keyless and unused lanes hold None, which no key of a candidate equals.
+        var min = Vector256.Min(low, high);
+        var min2 = Vector128.Min(min.GetLower(), min.GetUpper());
+        long leastKey = Math.Min(min2.GetElement(0), min2.GetElement(1));
+        var leastTarget = Vector256.Create(leastKey);
+        uint leastLanes = Vector256.Equals(low, leastTarget).ExtractMostSignificantBits()
+            | (Vector256.Equals(high, leastTarget).ExtractMostSignificantBits() << 4);
+        least = leastKey == LoadKey.None ? -1 : places[BitOperations.TrailingZeroCount(leastLanes)];
+
+        // For the most loaded, keyless and unused lanes drop to the bottom and are masked out of the match.
+        var floor = Vector256.Create(long.MinValue);
+        var mostLow = Vector256.ConditionalSelect(noneLow, floor, low);
+        var mostHigh = Vector256.ConditionalSelect(noneHigh, floor, high);
+        var max = Vector256.Max(mostLow, mostHigh);
+        var max2 = Vector128.Max(max.GetLower(), max.GetUpper());
+        var mostTarget = Vector256.Create(Math.Max(max2.GetElement(0), max2.GetElement(1)));
+        uint candidates = valid & ~keyless;
+        uint mostLanes = (Vector256.Equals(mostLow, mostTarget).ExtractMostSignificantBits()
+            | (Vector256.Equals(mostHigh, mostTarget).ExtractMostSignificantBits() << 4)) & candidates;
+        most = candidates == 0 ? -1 : places[BitOperations.TrailingZeroCount(mostLanes)];
+        return true;
     }
 
     /// <summary>

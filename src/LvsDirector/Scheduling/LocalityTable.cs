@@ -129,19 +129,50 @@ internal sealed class LocalityTable
 
     public int SizeOf(int slot) => _entries[slot].Size;
 
+    /// <summary>All <see cref="SetCapacity"/> member places of an entry; those from its size on hold stale values.</summary>
+    public ReadOnlySpan<int> MemberPlaces(int slot) => _members.AsSpan(slot * SetCapacity, SetCapacity);
+
     public ref long LastUse(int slot) => ref _entries[slot].LastUse;
 
     public ref long LastModified(int slot) => ref _entries[slot].LastModified;
 
-    /// <summary>Puts <paramref name="member"/> first in the set (the kernel adds at the list head).</summary>
-    public void InsertFirst(int slot, int member)
+    /// <summary>
+    /// ip_vs_dest_set_insert with its membership check: puts <paramref name="member"/> first in the set (the kernel
+    /// adds at the list head) unless it is already a member. A full set first drops <paramref name="evict"/>, or its
+    /// oldest member when <paramref name="evict"/> is not in it. Returns whether the set changed.
+    /// </summary>
+    /// <remarks>One pass over at most <see cref="SetCapacity"/> integers, moved by hand: at this size the calls of
+    /// Contains, IndexOf and two span copies cost several times the work.</remarks>
+    public bool Admit(int slot, int member, int evict)
     {
-        int size = _entries[slot].Size;
+        ref var entry = ref _entries[slot];
+        int size = entry.Size;
         var span = _members.AsSpan(slot * SetCapacity, SetCapacity);
-        int keep = Math.Min(size, SetCapacity - 1);
-        span[..keep].CopyTo(span[1..]);
+        int evictAt = -1;
+        for (int i = 0; i < size; i++)
+        {
+            int current = span[i];
+            if (current == member)
+            {
+                return false;
+            }
+
+            if (current == evict && evictAt < 0)
+            {
+                evictAt = i;
+            }
+        }
+
+        // The entries before `end` move up one place, the one at `end` is overwritten (dropped) or is new room.
+        int end = size < SetCapacity ? size : evictAt >= 0 ? evictAt : size - 1;
+        for (int i = end; i > 0; i--)
+        {
+            span[i] = span[i - 1];
+        }
+
         span[0] = member;
-        _entries[slot].Size = keep + 1;
+        entry.Size = Math.Min(size + 1, SetCapacity);
+        return true;
     }
 
     public void RemoveMember(int slot, int member)
