@@ -112,4 +112,56 @@ public class LocalityBasedLeastConnectionReplicationSchedulerTests
 
         Assert.Equal(LocalityBasedLeastConnectionReplicationScheduler.SetCapacity, scheduler.ServerSetOf(9).Length);
     }
+
+    [Fact]
+    public void ConcurrentWorkersOnALargePoolKeepSetsSoundAndAgreeWithTheKernelAfterwards()
+    {
+        // 1,000 servers: the block-minimum path, with counters moving on other threads between a decision's replay
+        // and its reads.
+        var d = Make(Enumerable.Range(0, 1000).Select(i => i % 7 == 0 ? 0 : 1 + (i % 3)).ToArray());
+        var scheduler = Create(d);
+        int bad = 0;
+        var threads = Enumerable.Range(0, 3).Select(t => new Thread(() =>
+        {
+            var random = new Random(t);
+            for (int i = 0; i < 50_000; i++)
+            {
+                var picked = scheduler.Schedule(To((uint)random.Next(64)));
+                if (picked is null || picked.Weight == 0)
+                {
+                    Interlocked.Increment(ref bad);
+                    continue;
+                }
+
+                picked.AddActive(1);
+                var closing = d[random.Next(d.Length)];
+                if (closing.ActiveConnections > 0)
+                {
+                    closing.AddActive(-1);
+                    closing.AddInactive(1);
+                }
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.Equal(0, bad);
+        for (uint address = 0; address < 64; address++)
+        {
+            var set = scheduler.ServerSetOf(address);
+            Assert.InRange(set.Length, 1, LocalityBasedLeastConnectionReplicationScheduler.SetCapacity);
+            Assert.Equal(set.Length, set.Distinct().Count());
+            Assert.All(set, member => Assert.Contains(member, d));
+        }
+
+        // Once the workers stop, a new address gets exactly the kernel's wlc choice over the live counters.
+        Assert.Same(LeastLoadIndexTests.Kernel("wlc", d), scheduler.Schedule(To(1000)));
+    }
 }
