@@ -19,10 +19,11 @@ namespace LvsDirector.Scheduling;
 /// Removed servers leave the sets at once (the kernel keeps them as unavailable members until they expire).
 /// </para>
 /// <para>
-/// Above 32 servers the wlc step runs on block minimums (<see cref="LoadBlockMinimum{TPolicy}"/>); one replay of the
-/// counter changes a decision then serves the set pass too, which reads the members' wlc keys instead of their
-/// destination objects. Both read weights as captured by the last <see cref="Update"/>, which the service table runs
-/// after every weight change; the kernel reads them live.
+/// Above 32 servers the wlc step runs on block minimums (<see cref="LoadBlockMinimum{TPolicy}"/>). When the previous
+/// decision needed them, a decision replays the counter changes first and reads its set from the members' wlc keys
+/// instead of their destination objects; otherwise it reads the members live and replays only if the overload rule
+/// or the wlc step needs it. Keys and the wlc step use weights as captured by the last <see cref="Update"/>, which the
+/// service table runs after every weight change; the kernel reads them live.
 /// </para>
 /// <para>
 /// Expiry of whole entries, time source, locking and allocation are as for
@@ -39,6 +40,7 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
     private SpinGate _gate;
     private LeastLoadIndex _index = LeastLoadIndex.Empty;
     private LoadBlockMinimum<WeightedLeastConnectionPolicy>? _block;
+    private bool _lastNeededReplay;
 
     public LocalityBasedLeastConnectionReplicationScheduler()
         : this(TimeProvider.System)
@@ -151,16 +153,23 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
         {
             _table.Maintain(now);
             var index = _index;
-
-            // With block minimums, one replay brings the keys, the half-weight count and the wlc choice to one state,
-            // and the set is read from the keys (a flat array) rather than from up to 8 destination objects.
             var block = _block;
             if (block is not null && block.IsCompromised)
             {
                 block = null;
             }
 
-            block?.Refresh();
+            // With block minimums, a decision that replays the counter changes first can read the set from the
+            // members' keys (a flat array) rather than from up to 8 destination objects, and then serves the overload
+            // rule and the wlc step from the same replay. That pays when the replay is needed anyway; when sets serve
+            // their addresses, replaying lazily lets changes pile up and be replayed in one go. The previous decision
+            // predicts which case this one is: both ways give the same choice, only the cost differs.
+            bool refreshed = block is not null && _lastNeededReplay;
+            if (refreshed)
+            {
+                block!.Refresh();
+            }
+
             int slot = _table.Find(key);
 
             // Most decisions on a busy set need both its least and its most loaded member (the least fails the
@@ -172,9 +181,9 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
                 _table.LastUse(slot) = now;
                 var members = _table.Members(slot);
                 int least = -1;
-                bool keyed = block is not null && (Avx2.IsSupported
-                    ? SetExtremes(_table.MemberPlaces(slot), members.Length, block, index.Weights, out least, out most)
-                    : SetExtremes(members, block, index.Weights, out least, out most));
+                bool keyed = refreshed && (Avx2.IsSupported
+                    ? SetExtremes(_table.MemberPlaces(slot), members.Length, block!, index.Weights, out least, out most)
+                    : SetExtremes(members, block!, index.Weights, out least, out most));
                 if (!keyed)
                 {
                     least = SetExtremes(members, index.Destinations, out most);
@@ -190,15 +199,52 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
                 if (least >= 0)
                 {
                     var cached = index.Destinations[least];
-                    if (cached.ActiveConnections <= cached.Weight
-                        || !(block is null ? index.AnyBelowHalfWeight() : block.AnyBelowHalfWeightAsRefreshed))
+                    if (cached.ActiveConnections <= cached.Weight)
                     {
+                        _lastNeededReplay = false;
                         return cached;
+                    }
+
+                    _lastNeededReplay = true;
+                    if (block is null)
+                    {
+                        if (!index.AnyBelowHalfWeight())
+                        {
+                            return cached;
+                        }
+                    }
+                    else
+                    {
+                        if (!refreshed)
+                        {
+                            block.Refresh();
+                            refreshed = true;
+                        }
+
+                        if (!block.AnyBelowHalfWeightAsRefreshed)
+                        {
+                            return cached;
+                        }
                     }
                 }
             }
 
-            int chosen = block is null ? index.Select<WeightedLeastConnectionPolicy>() : block.BestAsRefreshed;
+            _lastNeededReplay = true;
+            int chosen;
+            if (block is null)
+            {
+                chosen = index.Select<WeightedLeastConnectionPolicy>();
+            }
+            else
+            {
+                if (!refreshed)
+                {
+                    block.Refresh();
+                }
+
+                chosen = block.BestAsRefreshed;
+            }
+
             if (chosen < 0)
             {
                 return null;
