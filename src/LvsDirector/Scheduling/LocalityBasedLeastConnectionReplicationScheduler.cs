@@ -346,7 +346,7 @@ public sealed class LocalityBasedLeastConnectionReplicationScheduler : Scheduler
         var high = Avx2.GatherMaskVector256(none, keys, positions.GetUpper(), validHigh, sizeof(long));
         var noneLow = Vector256.Equals(low, none);
         var noneHigh = Vector256.Equals(high, none);
-        uint valid = (uint)size < 32 ? (1u << size) - 1 : 0;
+        uint valid = (1u << size) - 1;
         uint keyless = (noneLow.ExtractMostSignificantBits() | (noneHigh.ExtractMostSignificantBits() << 4)) & valid;
         for (uint lanes = keyless; lanes != 0; lanes &= lanes - 1)
         {

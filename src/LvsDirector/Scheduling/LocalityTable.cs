@@ -153,7 +153,7 @@ internal sealed class LocalityTable
         int size = entry.Size;
         if (SetCapacity == Vector256<int>.Count && Avx2.IsSupported)
         {
-            return AdmitVector(ref entry, ref _members[slot * SetCapacity], member, evict);
+            return AdmitVector(ref entry, size, ref _members[slot * SetCapacity], member, evict);
         }
 
         var span = _members.AsSpan(slot * SetCapacity, SetCapacity);
@@ -185,9 +185,8 @@ internal sealed class LocalityTable
     }
 
     /// <summary><see cref="Admit"/> for sets of 8: one compare each for the membership and the eviction, one permute.</summary>
-    private static bool AdmitVector(ref LocalityEntry entry, ref int places, int member, int evict)
+    private static bool AdmitVector(ref LocalityEntry entry, int size, ref int places, int member, int evict)
     {
-        int size = entry.Size;
         var set = Vector256.LoadUnsafe(ref places);
         uint valid = (1u << size) - 1;
         if ((Vector256.Equals(set, Vector256.Create(member)).ExtractMostSignificantBits() & valid) != 0)

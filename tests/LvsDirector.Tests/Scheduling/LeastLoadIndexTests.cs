@@ -182,7 +182,7 @@ public class LeastLoadIndexTests
         var d = Make(Enumerable.Range(0, 1000).Select(i => i % 7 == 0 ? 0 : 1 + (i % 3)).ToArray());
         var scheduler = Create<WeightedLeastConnectionScheduler>(d);
         int bad = 0;
-        var threads = Enumerable.Range(0, 3).Select(t => new Thread(() =>
+        RunOnThreads(3, t =>
         {
             var random = new Random(t);
             for (int i = 0; i < 50_000; i++)
@@ -197,16 +197,7 @@ public class LeastLoadIndexTests
                 picked.AddActive(1);
                 d[random.Next(d.Length)].AddInactive(1);
             }
-        })).ToArray();
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
-
-        foreach (var thread in threads)
-        {
-            thread.Join();
-        }
+        });
 
         Assert.Equal(0, bad);
         Assert.Equal(150_000, d.Sum(x => x.ActiveConnections));

@@ -121,7 +121,7 @@ public class LocalityBasedLeastConnectionReplicationSchedulerTests
         var d = Make(Enumerable.Range(0, 1000).Select(i => i % 7 == 0 ? 0 : 1 + (i % 3)).ToArray());
         var scheduler = Create(d);
         int bad = 0;
-        var threads = Enumerable.Range(0, 3).Select(t => new Thread(() =>
+        RunOnThreads(3, t =>
         {
             var random = new Random(t);
             for (int i = 0; i < 50_000; i++)
@@ -141,16 +141,7 @@ public class LocalityBasedLeastConnectionReplicationSchedulerTests
                     closing.AddInactive(1);
                 }
             }
-        })).ToArray();
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
-
-        foreach (var thread in threads)
-        {
-            thread.Join();
-        }
+        });
 
         Assert.Equal(0, bad);
         for (uint address = 0; address < 64; address++)

@@ -74,4 +74,19 @@ internal static class SchedulerTestHelpers
 
         return string.Join(' ', names);
     }
+
+    /// <summary>Runs <paramref name="worker"/> on <paramref name="count"/> threads at once (each given its number) and waits for all.</summary>
+    public static void RunOnThreads(int count, Action<int> worker)
+    {
+        var threads = Enumerable.Range(0, count).Select(t => new Thread(() => worker(t))).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+    }
 }
