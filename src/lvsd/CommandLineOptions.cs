@@ -16,6 +16,9 @@ internal sealed record CommandLineOptions
 
     public string? CheckConfigPath { get; init; }
 
+    /// <summary>--workers: null not given, 0 "auto", else the count.</summary>
+    public int? Workers { get; init; }
+
     public bool ShowHelp { get; init; }
 
     public bool ShowVersion { get; init; }

@@ -21,6 +21,8 @@ internal static class CommandLineParser
                                  overrides socket.path from the file
           --log-level LEVEL      trace, debug, information, warning, error, critical or none;
                                  overrides logging.level from the file
+          --workers N            packet workers, 1 to 256, or auto (one per CPU, the default);
+                                 overrides data_path.workers from the file
           --check-config FILE    validate FILE, print every error, change nothing;
                                  exit 0 when valid, 1 when not
           --version              print the version and exit
@@ -102,6 +104,23 @@ internal static class CommandLineParser
                     }
 
                     options = options with { LogLevel = level };
+                    break;
+                case "--workers":
+                    var workersText = Value(args, ref i, name, inlineValue);
+                    if (workersText == "auto")
+                    {
+                        options = options with { Workers = 0 };
+                    }
+                    else if (int.TryParse(workersText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var workers)
+                        && workers is >= 1 and <= LvsDirector.Configuration.DataPathConfiguration.MaxWorkers)
+                    {
+                        options = options with { Workers = workers };
+                    }
+                    else
+                    {
+                        throw new UsageException($"--workers: '{workersText}' is not 'auto' or a number from 1 to {LvsDirector.Configuration.DataPathConfiguration.MaxWorkers}");
+                    }
+
                     break;
                 default:
                     throw new UsageException(IsOption(name) ? $"unknown option '{name}'" : $"unexpected argument '{arg}'");

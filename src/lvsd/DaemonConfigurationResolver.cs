@@ -57,6 +57,11 @@ internal static class DaemonConfigurationResolver
             configuration = configuration with { Logging = configuration.Logging with { Level = level } };
         }
 
+        if (options.Workers is { } workers)
+        {
+            configuration = configuration with { DataPath = configuration.DataPath with { Workers = workers == 0 ? null : workers } };
+        }
+
         return new ResolvedConfiguration(configuration, path, [], null);
     }
 }

@@ -97,6 +97,13 @@ public abstract class LabFixture : IAsyncLifetime
 
     public static string LvsdPath => Path.Combine(RepositoryPaths.BinDirectory, "lvsd");
 
+    /// <summary>
+    /// "--workers N" when LVSE2E_WORKERS is set (scripts/test.sh runs the suite once with lvsd's default of one worker
+    /// per CPU and once with LVSE2E_WORKERS=1), for every lvsd a test starts.
+    /// </summary>
+    public static IReadOnlyList<string> WorkerArguments =>
+        Environment.GetEnvironmentVariable("LVSE2E_WORKERS") is { Length: > 0 } workers ? ["--workers", workers] : [];
+
     public static string ServerName(int index) => "rs" + (index + 1).ToString(CultureInfo.InvariantCulture);
 
     public async Task InitializeAsync()
@@ -279,6 +286,11 @@ public abstract class LabFixture : IAsyncLifetime
         startInfo.ArgumentList.Add(SocketPath);
         startInfo.ArgumentList.Add("--log-level");
         startInfo.ArgumentList.Add("Debug");
+        foreach (var argument in WorkerArguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
         File.AppendAllText(LvsdLogPath, $"=== lab {Prefix} ({Mode}) {DateTime.UtcNow:O}\n");
         _lvsd = Process.Start(startInfo) ?? throw new InvalidOperationException("cannot start lvsd");
     }

@@ -36,7 +36,7 @@ public sealed class LvsdProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        foreach (var argument in arguments)
+        foreach (var argument in arguments.Concat(LabFixture.WorkerArguments))
         {
             startInfo.ArgumentList.Add(argument);
         }

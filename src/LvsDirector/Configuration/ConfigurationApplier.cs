@@ -18,6 +18,8 @@ public static class ConfigurationApplier
             ConnectionTableSize = configuration.Connections.TableSize,
             NeighborTimeout = configuration.Neighbors.ArpTimeout,
             DisableOffloads = configuration.Offloads.Disable,
+            Workers = configuration.DataPath.Workers,
+            WorkerCpus = configuration.DataPath.Cpus,
             Timeouts = ConnectionTimeouts.Default with
             {
                 Established = configuration.Connections.TcpTimeout,

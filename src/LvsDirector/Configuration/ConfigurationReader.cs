@@ -14,7 +14,7 @@ namespace LvsDirector.Configuration;
 /// </summary>
 internal sealed partial class ConfigurationReader
 {
-    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "reload", "firewall_marks", "services", "metrics", "vrrp"];
+    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "data_path", "reload", "firewall_marks", "services", "metrics", "vrrp"];
     private static readonly string[] InterfaceKeys = ["name", "role", "comment", "addresses"];
     private static readonly string[] SocketKeys = ["path", "group"];
     private static readonly string[] LoggingKeys = ["level", "file"];
@@ -110,6 +110,11 @@ internal sealed partial class ConfigurationReader
         if (map.TryGetValue("offloads", out node))
         {
             configuration = configuration with { Offloads = ReadOffloads(node, "offloads") };
+        }
+
+        if (map.TryGetValue("data_path", out node))
+        {
+            configuration = configuration with { DataPath = ReadDataPath(node, "data_path") };
         }
 
         if (map.TryGetValue("metrics", out node) && !IsNull(node))

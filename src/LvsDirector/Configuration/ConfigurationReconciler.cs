@@ -372,6 +372,11 @@ public sealed class ConfigurationReconciler
             result.Add("offloads changed: needs restart");
         }
 
+        if (!running.DataPath.SameAs(next.DataPath))
+        {
+            result.Add("data_path changed (workers, cpus): needs restart");
+        }
+
         // The metrics listener is bound once at start-up; rebinding it on reload could fail half way and leave the
         // operator with no endpoint at all.
         if (running.Metrics != next.Metrics)

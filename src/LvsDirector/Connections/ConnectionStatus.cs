@@ -35,4 +35,17 @@ public enum ConnectionStatus : byte
     /// found, kept only until the connections it controls are gone (IPVS rehashes it out of reach instead).
     /// </summary>
     Invalidated = 32,
+
+    /// <summary>
+    /// Forwarded by direct routing. With <see cref="TunnelForwarding"/> the connection's forwarding method, bound
+    /// when the connection is created as IPVS binds cp->packet_xmit from the IP_VS_CONN_F_FWD_MASK bits: a later
+    /// change of the real server's method (ipvsadm -e) applies to new connections only. Neither bit: masquerading.
+    /// </summary>
+    DirectRouteForwarding = 64,
+
+    /// <summary>Forwarded through a tunnel; see <see cref="DirectRouteForwarding"/>.</summary>
+    TunnelForwarding = 128,
+
+    /// <summary>The bits that hold the forwarding method.</summary>
+    ForwardingMask = DirectRouteForwarding | TunnelForwarding,
 }

@@ -282,6 +282,19 @@ public abstract class ConnectionTable<TAddress>
     /// destination's connections (IPVS binds and frees a one-packet connection at once).
     /// </summary>
     /// <returns>The entry index, or -1 when the table is full.</returns>
+    /// <summary>
+    /// Binds the forwarding method (<see cref="ConnectionStatus.ForwardingMask"/> bits of <paramref name="forwarding"/>)
+    /// to the entry at <paramref name="index"/>, for the rest of its life.
+    /// </summary>
+    public void BindForwarding(int index, ConnectionStatus forwarding)
+    {
+        ref var entry = ref _entries[index];
+        entry.Flags = (entry.Flags & ~ConnectionStatus.ForwardingMask) | (forwarding & ConnectionStatus.ForwardingMask);
+    }
+
+    /// <summary>The forwarding bits bound to the entry at <paramref name="index"/>.</summary>
+    public ConnectionStatus ForwardingOf(int index) => _entries[index].Flags & ConnectionStatus.ForwardingMask;
+
     public int AddOnePacket(
         byte protocol,
         TAddress clientAddress,

@@ -54,6 +54,7 @@ public sealed class DataPathCounters
     internal long UnsolicitedAdvertisementsSent;
     internal long PacketTooBigSent;
     internal long InternalErrors;
+    internal long NeighborShareDropped;
 
     public long ReceivedFrames => Volatile.Read(ref Received);
 
@@ -113,5 +114,29 @@ public sealed class DataPathCounters
         new("nd_solicitations_sent", Volatile.Read(ref NeighborSolicitationsSent)),
         new("nd_unsolicited_advertisements_sent", Volatile.Read(ref UnsolicitedAdvertisementsSent)),
         new("icmp6_packet_too_big_sent", Volatile.Read(ref PacketTooBigSent)),
+        new("drop_neighbor_share", Volatile.Read(ref NeighborShareDropped)),
     ];
+
+    /// <summary>The counters of several workers added up, by the names of <see cref="Snapshot"/>.</summary>
+    public static IReadOnlyList<KeyValuePair<string, long>> Sum(IEnumerable<DataPathCounters> workers)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        KeyValuePair<string, long>[]? total = null;
+        foreach (var worker in workers)
+        {
+            var snapshot = worker.Snapshot();
+            if (total is null)
+            {
+                total = [.. snapshot];
+                continue;
+            }
+
+            for (var i = 0; i < total.Length; i++)
+            {
+                total[i] = new(total[i].Key, total[i].Value + snapshot[i].Value);
+            }
+        }
+
+        return total ?? new DataPathCounters().Snapshot();
+    }
 }

@@ -11,12 +11,17 @@ using Microsoft.Extensions.Logging;
 
 namespace LvsDirector.DataPath;
 
-/// <summary>The running director: links, the packet worker, neighbour resolution and the service table they share.</summary>
+/// <summary>
+/// The running director: the packet workers with their links, neighbour resolution and the service table they share.
+/// With more than one worker each interface is shared through a PACKET_FANOUT group whose classic BPF program
+/// (<see cref="WorkerSteeringProgram"/>) sends both directions of every connection to the worker that owns it.
+/// </summary>
 public sealed class Director : IDisposable
 {
-    private const int PollTimeoutMs = 10;
     private const long WorkerStallMs = 5_000;
-    private const long FaultLogIntervalMs = 10_000;
+
+    /// <summary>PACKET_FANOUT_MAX: sockets one fanout group takes.</summary>
+    public const int MaxWorkers = 256;
 
     /// <summary>Largest --set value, INT_MAX / HZ with HZ = 1000 as the kernel bounds it.</summary>
     public const int MaxTimeoutSeconds = int.MaxValue / 1000;
@@ -26,7 +31,8 @@ public sealed class Director : IDisposable
     private readonly DirectorSettings _settings;
     private readonly ILogger<Director> _logger;
     private readonly TimeProvider _time;
-    private readonly Func<string, ILink> _openLink;
+    private readonly Func<string, AfPacketOptions, ILink> _openLink;
+    private readonly int _defaultWorkers;
     private readonly Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> _addressesOf;
     private readonly Func<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>> _addresses6Of;
     private readonly List<ILink> _links = [];
@@ -36,22 +42,18 @@ public sealed class Director : IDisposable
     // The kernel's gateway routes per interface (next hops to routed real servers); none over in-memory links.
     private Func<string, Route[]> _routesOf = _ => [];
     private Func<string, Route6[]> _routes6Of = _ => [];
-    private Thread? _thread;
-    private volatile bool _stopping;
-    private long _lastLoopMs;
-    private long _faultsLogged;
-    private long _nextFaultLogMs;
-    private PacketWorker? _worker;
+    private PacketWorkerThread[] _workers = [];
+    private AfPacketLink[] _steeredLinks = [];
     private ConnectionTimeouts _timeouts;
 
     public Director(DirectorSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider)
-        : this(settings, loggerFactory, timeProvider, OpenPacketLink, AfPacketLink.GetIpv4Addresses, AfPacketLink.GetIpv6Addresses)
+        : this(settings, loggerFactory, timeProvider, AfPacketLink.Open, AfPacketLink.GetIpv4Addresses, AfPacketLink.GetIpv6Addresses, Environment.ProcessorCount)
     {
         _routesOf = name => KernelRoutes.ForInterface(name);
         _routes6Of = name => KernelRoutes.ForInterface6(name);
     }
 
-    /// <summary>Lets tests run the whole director over in-memory links.</summary>
+    /// <summary>Lets tests run the whole director over in-memory links (one worker unless the settings ask for more).</summary>
     internal Director(
         DirectorSettings settings,
         ILoggerFactory loggerFactory,
@@ -59,6 +61,18 @@ public sealed class Director : IDisposable
         Func<string, ILink> openLink,
         Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> addressesOf,
         Func<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>>? addresses6Of = null)
+        : this(settings, loggerFactory, timeProvider, (name, _) => openLink(name), addressesOf, addresses6Of, 1)
+    {
+    }
+
+    private Director(
+        DirectorSettings settings,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider,
+        Func<string, AfPacketOptions, ILink> openLink,
+        Func<string, IReadOnlyList<(uint Address, int PrefixLength)>> addressesOf,
+        Func<string, IReadOnlyList<(UInt128 Address, int PrefixLength)>>? addresses6Of,
+        int defaultWorkers)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -72,19 +86,36 @@ public sealed class Director : IDisposable
         _logger = loggerFactory.CreateLogger<Director>();
         _time = timeProvider;
         _openLink = openLink;
+        _defaultWorkers = defaultWorkers;
         _addressesOf = addressesOf;
         _addresses6Of = addresses6Of ?? (_ => []);
         Services = new ServiceTable(loggerFactory.CreateLogger<ServiceTable>());
-        Counters = new DataPathCounters();
         _timeouts = settings.Timeouts;
     }
 
     public ServiceTable Services { get; }
 
-    /// <summary>The running worker (null before <see cref="Start"/>), for tests.</summary>
-    internal PacketWorker? Worker => _worker;
+    /// <summary>The first running worker (null before <see cref="Start"/>), for tests.</summary>
+    internal PacketWorker? Worker => _workers.Length > 0 ? _workers[0].Worker : null;
 
-    public DataPathCounters Counters { get; }
+    /// <summary>The running workers (empty before <see cref="Start"/>), for tests.</summary>
+    internal IReadOnlyList<PacketWorker> Workers => [.. _workers.Select(w => w.Worker)];
+
+    /// <summary>Packet workers running (0 before <see cref="Start"/>).</summary>
+    public int WorkerCount => _workers.Length;
+
+    /// <summary>Each worker's counters, by worker number.</summary>
+    public IReadOnlyList<DataPathCounters> WorkerCounters => [.. _workers.Select(w => w.Worker.Counters)];
+
+    /// <summary>Each worker's sockets' counters (one per interface), by worker number.</summary>
+    public IReadOnlyList<IReadOnlyList<(string Interface, LinkCounters Counters)>> WorkerLinkCounters =>
+        [.. _workers.Select(w => (IReadOnlyList<(string, LinkCounters)>)[.. w.Links.Select(l => (l.Name, l.Counters))])];
+
+    /// <summary>The CPU each worker is pinned to (null: not pinned), by worker number.</summary>
+    public IReadOnlyList<int?> WorkerCpus => [.. _workers.Select(w => w.Cpu)];
+
+    /// <summary>Every data-path counter summed over the workers.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> CounterTotals() => DataPathCounters.Sum(_workers.Select(w => w.Worker.Counters));
 
     /// <summary>Whether the VIPs are answered for and announced; VRRP releases and acquires them, without VRRP always owned.</summary>
     public VipOwnership VipOwnership { get; } = new();
@@ -123,11 +154,14 @@ public sealed class Director : IDisposable
                 Udp = udp == 0 ? current.Udp : TimeSpan.FromSeconds(udp),
             };
             Volatile.Write(ref _timeouts, updated);
-            _worker?.Post(w =>
+            foreach (var worker in _workers)
             {
-                w.Connections.SetTimeouts(updated);
-                w.Connections6.SetTimeouts(updated);
-            });
+                worker.Worker.Post(w =>
+                {
+                    w.Connections.SetTimeouts(updated);
+                    w.Connections6.SetTimeouts(updated);
+                });
+            }
         }
 
         error = null;
@@ -135,21 +169,32 @@ public sealed class Director : IDisposable
     }
 
     /// <summary>
-    /// Copies every connection, template and one-packet entry of the running worker (the data source of
-    /// ipvsadm -L -c). Runs on the worker thread between batches and waits for it; empty when the director is not
-    /// running.
+    /// Copies every connection, template and one-packet entry of every running worker (the data source of
+    /// ipvsadm -L -c). Each copy runs on its worker's thread between batches; waits for all of them; empty when the
+    /// director is not running.
     /// </summary>
     public IReadOnlyList<ConnectionSnapshot> SnapshotConnections()
     {
-        var worker = _worker;
-        if (worker is null || _thread is null)
+        var workers = _workers;
+        if (workers.Length == 0)
         {
             return [];
         }
 
-        var done = new TaskCompletionSource<IReadOnlyList<ConnectionSnapshot>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        worker.Post(w => done.TrySetResult(Copy(w)));
-        return done.Task.Wait(SnapshotWait) ? done.Task.Result : throw new TimeoutException("The packet worker did not answer.");
+        var copies = new Task<IReadOnlyList<ConnectionSnapshot>>[workers.Length];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            var done = new TaskCompletionSource<IReadOnlyList<ConnectionSnapshot>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            workers[i].Worker.Post(w => done.TrySetResult(Copy(w)));
+            copies[i] = done.Task;
+        }
+
+        if (!Task.WaitAll(copies, SnapshotWait))
+        {
+            throw new TimeoutException("A packet worker did not answer.");
+        }
+
+        return workers.Length == 1 ? copies[0].Result : [.. copies.SelectMany(c => c.Result)];
     }
 
     /// <summary>The copy itself; only on the thread that owns the worker's table.</summary>
@@ -188,8 +233,20 @@ public sealed class Director : IDisposable
     /// True while the packet worker thread runs and went round its loop recently (it wakes at least every
     /// poll timeout even when idle); the systemd watchdog is fed only while this holds.
     /// </summary>
-    public bool IsWorkerAlive =>
-        _thread is { IsAlive: true } && NowMs() - Volatile.Read(ref _lastLoopMs) < WorkerStallMs;
+    public bool IsWorkerAlive
+    {
+        get
+        {
+            var workers = _workers;
+            if (workers.Length == 0)
+            {
+                return false;
+            }
+
+            var now = NowMs();
+            return workers.All(w => w.IsRunning && now - w.LastLoopMs < WorkerStallMs);
+        }
+    }
 
     /// <summary>
     /// The director's own addresses on <paramref name="interfaceName"/> (from the configuration), used instead of
@@ -200,7 +257,7 @@ public sealed class Director : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(interfaceName);
         ArgumentNullException.ThrowIfNull(addresses);
-        if (_thread is not null)
+        if (_workers.Length > 0)
         {
             throw new InvalidOperationException("Interface addresses are fixed once the director runs.");
         }
@@ -230,131 +287,190 @@ public sealed class Director : IDisposable
         }
     }
 
-    /// <summary>Opens the links, announces VIPs and starts the packet worker.</summary>
+    /// <summary>Opens the links, starts the packet workers; worker 0 announces the VIPs.</summary>
     public void Start()
     {
-        if (_thread is not null)
+        if (_workers.Length > 0)
         {
             throw new InvalidOperationException("The director is already running.");
         }
 
-        var contexts = new LinkContext[_settings.Interfaces.Count];
-        for (var i = 0; i < contexts.Length; i++)
+        var workerCount = Math.Clamp(_settings.Workers ?? _defaultWorkers, 1, MaxWorkers);
+        var interfaces = _settings.Interfaces;
+        foreach (var name in interfaces)
         {
-            var name = _settings.Interfaces[i];
             if (_settings.DisableOffloads)
             {
                 InterfaceOffloads.DisableForwardingOffloads(name);
             }
-
-            var link = _openLink(name);
-            _links.Add(link);
-            IReadOnlyList<(uint Address, int PrefixLength)> addresses = _configured4.TryGetValue(name, out var configured4) ? configured4 : _addressesOf(name);
-            IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6 = _addresses6Of(name);
-            if (_configured6.TryGetValue(name, out var configured6))
-            {
-                // The kernel's fe80:: address stays unless the configuration names one: it is what the neighbours know.
-                addresses6 = configured6.Any(a => Ipv6Address.IsLinkLocal(a.Address))
-                    ? configured6
-                    : [.. configured6, .. addresses6.Where(a => Ipv6Address.IsLinkLocal(a.Address))];
-            }
-
-            var reachableMs = (long)_settings.NeighborTimeout.TotalMilliseconds;
-            contexts[i] = new LinkContext(i, link, addresses, addresses6, new NeighborTable(reachableMs: reachableMs), new Ipv6NeighborTable(reachableMs: reachableMs))
-            {
-                Routes = _routesOf(name),
-                Routes6 = _routes6Of(name),
-            };
-            if (_logger.IsEnabled(LogLevel.Information))
-            {
-                var ipv6 = Ipv6Address.Format(contexts[i].PrimaryAddress6);
-                var linkLocal = Ipv6Address.Format(contexts[i].LinkLocalAddress6);
-                DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count, ipv6, linkLocal);
-            }
         }
 
-        var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount);
-        var table6 = new Ipv6ConnectionTable(_settings.Ipv6ConnectionTableSize ?? Math.Max(1024, _settings.ConnectionTableSize / 4), Timeouts, Environment.TickCount ^ 0x5EED);
-        _worker = new PacketWorker(contexts, Services, table, Counters, _settings.Options, table6) { Ownership = VipOwnership };
-        _thread = new Thread(Run) { IsBackground = true, Name = "lvsd-worker-0", Priority = ThreadPriority.AboveNormal };
-        _thread.Start();
-        DirectorLog.Started(_logger, _settings.Interfaces.Count, _settings.ConnectionTableSize);
+        var groups = new ushort?[interfaces.Count];
+        var workers = new PacketWorker[workerCount];
+        var threads = new PacketWorkerThread[workerCount];
+        try
+        {
+            for (var w = 0; w < workerCount; w++)
+            {
+                var contexts = new LinkContext[interfaces.Count];
+                for (var i = 0; i < contexts.Length; i++)
+                {
+                    contexts[i] = OpenLinkContext(i, w, workerCount, groups);
+                }
+
+                var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount + w);
+                var table6 = new Ipv6ConnectionTable(
+                    _settings.Ipv6ConnectionTableSize ?? Math.Max(1024, _settings.ConnectionTableSize / 4), Timeouts, Environment.TickCount ^ (0x5EED + w));
+                workers[w] = new PacketWorker(contexts, Services, table, new DataPathCounters(), _settings.Options, table6)
+                {
+                    Ownership = VipOwnership,
+                    Index = w,
+                };
+                var cpu = _settings.WorkerCpus is { Count: > 0 } cpus ? cpus[w % cpus.Count] : (int?)null;
+                threads[w] = new PacketWorkerThread(workers[w], [.. contexts.Select(c => c.Link)], NowMs, _logger, cpu);
+            }
+
+            if (workerCount > 1)
+            {
+                workers[0].Peers = workers[1..];
+                _steeredLinks = [.. threads[0].Links.OfType<AfPacketLink>()];
+                Services.Publishing += Steer;
+                Steer(Services.Current);
+            }
+        }
+        catch
+        {
+            Services.Publishing -= Steer;
+            CloseLinks();
+            throw;
+        }
+
+        _workers = threads;
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        DirectorLog.Started(_logger, interfaces.Count, workerCount, _settings.ConnectionTableSize);
     }
 
-    /// <summary>Stops the worker and closes the links.</summary>
+    /// <summary>Stops the workers and closes the links.</summary>
     public void Stop()
     {
-        _stopping = true;
-        _thread?.Join(TimeSpan.FromSeconds(5));
-        _thread = null;
+        Services.Publishing -= Steer;
+        var workers = _workers;
+        foreach (var worker in workers)
+        {
+            worker.RequestStop();
+        }
+
+        foreach (var worker in workers)
+        {
+            worker.Join(TimeSpan.FromSeconds(5));
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information) && workers.Length > 0)
+        {
+            var totals = CounterTotals();
+            var nonZero = string.Join(' ', totals.Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}"));
+            var received = totals.First(c => c.Key == "received").Value;
+            var forwarded = totals.First(c => c.Key == "forwarded").Value;
+            DirectorLog.Stopped(_logger, received, forwarded, nonZero);
+        }
+
+        _workers = [];
+        _steeredLinks = [];
+        CloseLinks();
+    }
+
+    public void Dispose()
+    {
+        if (_workers.Length > 0)
+        {
+            Stop();
+        }
+    }
+
+    // One socket of worker w on interface i. With several workers the first socket of each interface creates its
+    // fanout group and the others join it in worker order, which is the order the kernel numbers them in.
+    private LinkContext OpenLinkContext(int i, int w, int workerCount, ushort?[] groups)
+    {
+        var name = _settings.Interfaces[i];
+        var options = workerCount == 1
+            ? AfPacketOptions.Default
+            : AfPacketOptions.Default with
+            {
+                FanoutMode = FanoutMode.Program,
+                CreateFanoutGroup = w == 0,
+                FanoutGroupId = w == 0 ? null : groups[i],
+            };
+        var link = _openLink(name, options);
+        _links.Add(link);
+        if (w == 0 && link is AfPacketLink { FanoutGroupId: { } group })
+        {
+            groups[i] = group;
+        }
+
+        IReadOnlyList<(uint Address, int PrefixLength)> addresses = _configured4.TryGetValue(name, out var configured4) ? configured4 : _addressesOf(name);
+        IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6 = _addresses6Of(name);
+        if (_configured6.TryGetValue(name, out var configured6))
+        {
+            // The kernel's fe80:: address stays unless the configuration names one: it is what the neighbours know.
+            addresses6 = configured6.Any(a => Ipv6Address.IsLinkLocal(a.Address))
+                ? configured6
+                : [.. configured6, .. addresses6.Where(a => Ipv6Address.IsLinkLocal(a.Address))];
+        }
+
+        var reachableMs = (long)_settings.NeighborTimeout.TotalMilliseconds;
+        var context = new LinkContext(i, link, addresses, addresses6, new NeighborTable(reachableMs: reachableMs), new Ipv6NeighborTable(reachableMs: reachableMs))
+        {
+            Routes = _routesOf(name),
+            Routes6 = _routes6Of(name),
+        };
+        if (w == 0 && _logger.IsEnabled(LogLevel.Information))
+        {
+            var ipv6 = Ipv6Address.Format(context.PrimaryAddress6);
+            var linkLocal = Ipv6Address.Format(context.LinkLocalAddress6);
+            DirectorLog.LinkOpened(_logger, name, link.HardwareAddress, link.Mtu, addresses.Count, ipv6, linkLocal);
+        }
+
+        return context;
+    }
+
+    // Runs under the service table's lock before a new snapshot is visible to the workers (and once at start).
+    private void Steer(ServiceTableSnapshot snapshot)
+    {
+        var program = WorkerSteeringProgram.Build(snapshot);
+        if (program.Length > ClassicBpfAssembler.MaxInstructions)
+        {
+            DirectorLog.SteeringTooLarge(_logger, program.Length);
+            program = WorkerSteeringProgram.AllToWorkerZero;
+        }
+
+        foreach (var link in _steeredLinks)
+        {
+            try
+            {
+                link.SetFanoutProgram(program);
+            }
+#pragma warning disable CA1031 // A failed install must not fail the configuration change that triggered it; it is logged.
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                DirectorLog.SteeringFailed(_logger, link.Name, ex);
+            }
+        }
+    }
+
+    private void CloseLinks()
+    {
         foreach (var link in _links)
         {
             link.Dispose();
         }
 
         _links.Clear();
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            var nonZero = string.Join(' ', Counters.Snapshot().Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}"));
-            DirectorLog.Stopped(_logger, Counters.ReceivedFrames, Counters.ForwardedFrames, nonZero);
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_thread is not null)
-        {
-            Stop();
-        }
-    }
-
-    private static ILink OpenPacketLink(string name) => AfPacketLink.Open(name, new AfPacketOptions());
-
-    // At most one line per FaultLogIntervalMs, however many frames throw: a crafted flood must not flood the journal.
-    private void ReportFault(PacketWorker worker, Exception fault)
-    {
-        if (worker.NowMs < _nextFaultLogMs)
-        {
-            return;
-        }
-
-        _nextFaultLogMs = worker.NowMs + FaultLogIntervalMs;
-        var total = worker.Counters.InternalErrorCount;
-        DirectorLog.FrameFault(_logger, total - _faultsLogged, fault);
-        _faultsLogged = total;
     }
 
     private long NowMs() => (long)_time.GetElapsedTime(0, _time.GetTimestamp()).TotalMilliseconds;
-
-    private void Run()
-    {
-        var worker = _worker!;
-        var waiter = new LinkWaiter(_links);
-        var single = _links.Count == 1;
-        try
-        {
-            while (!_stopping)
-            {
-                worker.NowMs = NowMs();
-                Volatile.Write(ref _lastLoopMs, worker.NowMs);
-                if (worker.PollOnce(single ? PollTimeoutMs : 0) == 0 && !single)
-                {
-                    waiter.Wait(PollTimeoutMs);
-                }
-
-                worker.NowMs = NowMs();
-                worker.MaybeHeartbeat();
-                if (worker.TakeFault() is { } fault)
-                {
-                    ReportFault(worker, fault);
-                }
-            }
-        }
-#pragma warning disable CA1031 // The worker thread must log and end, not take the process down silently.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            DirectorLog.WorkerFailed(_logger, ex);
-        }
-    }
 }

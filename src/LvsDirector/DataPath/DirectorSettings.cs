@@ -8,6 +8,12 @@ public sealed record DirectorSettings
     /// <summary>Interfaces lvsd captures on; the first one announces VIPs that name no interface and fit no subnet.</summary>
     public required IReadOnlyList<string> Interfaces { get; init; }
 
+    /// <summary>Packet workers (threads, each with its own sockets and connection table); null means one per CPU.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>CPUs the workers are pinned to, worker n to entry n modulo the count; empty leaves them to the scheduler.</summary>
+    public IReadOnlyList<int> WorkerCpus { get; init; } = [];
+
     /// <summary>Connection entries preallocated per worker (persistence templates included).</summary>
     public int ConnectionTableSize { get; init; } = 1 << 20;
 

@@ -13,9 +13,17 @@ public sealed partial class PacketWorker
         }
 
         // Only refresh neighbours we already track, so ARP chatter cannot fill the cache.
-        if (arp.SenderAddress != 0 && link.Neighbors.Learn(arp.SenderAddress, arp.SenderMac, _nowMs, create: false))
+        if (arp.SenderAddress != 0)
         {
-            SendHeld<Ipv4Family, uint>(link, arp.SenderAddress);
+            if (link.Neighbors.Learn(arp.SenderAddress, arp.SenderMac, _nowMs, create: false))
+            {
+                SendHeld<Ipv4Family, uint>(link, arp.SenderAddress);
+            }
+
+            if (Peers.Count > 0)
+            {
+                ShareLearned(new LearnedNeighbor(link.Index, false, arp.SenderAddress, UInt128.Zero, arp.SenderMac));
+            }
         }
 
         if (arp.Operation == 1 && Ownership.IsOwned && link.AnnouncedVips.Contains(arp.TargetAddress) && arp.SenderAddress != arp.TargetAddress)

@@ -43,7 +43,7 @@ public sealed partial class PacketWorker
         CompleteChecksumIfPartial(frame, flags, ref info);
         var outLink = _links[TFamily.ServerLinkOf(this, index)];
         var nextHop = TFamily.NextHop(outLink, TFamily.ServerAddress(server));
-        switch (server.Method)
+        switch (ForwardingBinding.FromStatus(entry.Flags))
         {
             case ForwardingMethod.DirectRouting:
                 TFamily.ForwardDirect(this, outLink, nextHop, frame[..length], ref info);

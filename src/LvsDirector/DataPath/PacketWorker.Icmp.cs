@@ -120,7 +120,8 @@ public sealed partial class PacketWorker
         var nextHop = TFamily.NextHop(outLink, TFamily.ServerAddress(server));
         server.Stats.AddInbound(info.IpTotalLength);
         server.Service.Stats.AddInbound(info.IpTotalLength);
-        switch (server.Method)
+        ref readonly var entry = ref connections[index];
+        switch (ForwardingBinding.FromStatus(entry.Flags))
         {
             // IPVS passes such an error unchanged through the connection's DR/TUN transmitter: the real server
             // holds the VIP itself, so the quote already names it.
@@ -134,7 +135,6 @@ public sealed partial class PacketWorker
                 return;
         }
 
-        ref readonly var entry = ref connections[index];
         TFamily.TranslateTowardsServer(frame, in info, in quoted, entry.RealAddress, entry.RealPort);
         _counters.IcmpErrorsTranslated++;
         SendOrHold<TFamily, TAddress>(outLink, nextHop, frame[..length], ref info);

@@ -26,6 +26,11 @@ public sealed partial class PacketWorker
                 SendHeld<Ipv6Family, UInt128>(link, advertisement.TargetAddress);
             }
 
+            if (Peers.Count > 0)
+            {
+                ShareLearned(new LearnedNeighbor(link.Index, true, 0, advertisement.TargetAddress, mac));
+            }
+
             return;
         }
 
@@ -35,10 +40,17 @@ public sealed partial class PacketWorker
             return;
         }
 
-        if (solicitation.HasSourceLinkLayerAddress
-            && link.Neighbors6.Learn(solicitation.SourceAddress, solicitation.SourceLinkLayerAddress, _nowMs, create: false))
+        if (solicitation.HasSourceLinkLayerAddress)
         {
-            SendHeld<Ipv6Family, UInt128>(link, solicitation.SourceAddress);
+            if (link.Neighbors6.Learn(solicitation.SourceAddress, solicitation.SourceLinkLayerAddress, _nowMs, create: false))
+            {
+                SendHeld<Ipv6Family, UInt128>(link, solicitation.SourceAddress);
+            }
+
+            if (Peers.Count > 0)
+            {
+                ShareLearned(new LearnedNeighbor(link.Index, true, 0, solicitation.SourceAddress, solicitation.SourceLinkLayerAddress));
+            }
         }
 
         if (!Ownership.IsOwned || !link.AnnouncedVips6.Contains(solicitation.TargetAddress))

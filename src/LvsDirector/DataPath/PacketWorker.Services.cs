@@ -18,8 +18,12 @@ public sealed partial class PacketWorker
             OnServicesChanged(snapshot);
         }
 
-        AnnounceVips();
-        AnnounceVips6();
+        if (Index == 0)
+        {
+            // One worker announces, as one worker answers ARP and Neighbor Solicitations (the fanout sends it all of them).
+            AnnounceVips();
+            AnnounceVips6();
+        }
         foreach (var link in _links)
         {
             var n = link.Neighbors.CollectProbes(_nowMs, _probeTargets);

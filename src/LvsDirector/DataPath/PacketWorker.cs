@@ -36,6 +36,7 @@ public sealed partial class PacketWorker : IFrameSink
     private const long IcmpWindowMs = 100;
     private const int IcmpPerWindow = 100;
     private const int DefaultIpv6Capacity = 1 << 16;
+    private const int MaxLearnedPending = 4096;
 
     private readonly LinkContext[] _links;
     private readonly ServiceTable _services;
@@ -43,6 +44,10 @@ public sealed partial class PacketWorker : IFrameSink
     private readonly DataPathCounters _counters;
     private readonly PacketWorkerOptions _options;
     private readonly ConcurrentQueue<Action<PacketWorker>> _commands = new();
+
+    // Neighbours worker 0 learned, for the other workers; bounded so that an ARP flood cannot grow it without end.
+    private readonly ConcurrentQueue<LearnedNeighbor> _learned = new();
+    private int _learnedPending;
     private Exception? _fault;
 
     // Per connection: where replies go. The client (or its router) is answered at the MAC and on the
@@ -99,6 +104,15 @@ public sealed partial class PacketWorker : IFrameSink
     }
 
     public DataPathCounters Counters => _counters;
+
+    /// <summary>
+    /// This worker's number: the index of its sockets in every interface's fanout group. Worker 0 receives ARP and
+    /// Neighbor Discovery, answers for the VIPs, announces them and passes what it learns to <see cref="Peers"/>.
+    /// </summary>
+    public int Index { get; init; }
+
+    /// <summary>The other workers of the director, which hear from worker 0 what it learned of neighbours.</summary>
+    internal IReadOnlyList<PacketWorker> Peers { get; set; } = [];
 
     public ConnectionTable Connections => _connections;
 
@@ -169,6 +183,11 @@ public sealed partial class PacketWorker : IFrameSink
     /// <summary>Runs queued commands, then the heartbeat when due: expiry, ARP probes, VIP announcements.</summary>
     public void MaybeHeartbeat()
     {
+        if (!_learned.IsEmpty)
+        {
+            TakeLearnedNeighbors();
+        }
+
         while (_commands.TryDequeue(out var command))
         {
             try
@@ -213,6 +232,52 @@ public sealed partial class PacketWorker : IFrameSink
 #pragma warning restore CA1031
         {
             NoteFault(ex);
+        }
+    }
+
+    /// <summary>Passes a neighbour this worker (worker 0) read from the wire on to the other workers.</summary>
+    private void ShareLearned(in LearnedNeighbor neighbor)
+    {
+        foreach (var peer in Peers)
+        {
+            if (Interlocked.Increment(ref peer._learnedPending) > MaxLearnedPending)
+            {
+                Interlocked.Decrement(ref peer._learnedPending);
+                _counters.NeighborShareDropped++;
+                continue;
+            }
+
+            peer._learned.Enqueue(neighbor);
+        }
+    }
+
+    private void TakeLearnedNeighbors()
+    {
+        while (_learned.TryDequeue(out var neighbor))
+        {
+            Interlocked.Decrement(ref _learnedPending);
+            if ((uint)neighbor.Link >= (uint)_links.Length)
+            {
+                continue;
+            }
+
+            var link = _links[neighbor.Link];
+            if (neighbor.IsIpv6)
+            {
+                if (link.Neighbors6.Learn(neighbor.Address6, neighbor.Mac, _nowMs, create: false))
+                {
+                    SendHeld<Ipv6Family, UInt128>(link, neighbor.Address6);
+                }
+            }
+            else if (link.Neighbors.Learn(neighbor.Address, neighbor.Mac, _nowMs, create: false))
+            {
+                SendHeld<Ipv4Family, uint>(link, neighbor.Address);
+            }
+        }
+
+        foreach (var link in _links)
+        {
+            link.Link.Flush();
         }
     }
 
@@ -409,7 +474,9 @@ public sealed partial class PacketWorker : IFrameSink
             return;
         }
 
-        if (server.Method != ForwardingMethod.Masquerade)
+        // Read once: the method this connection keeps, whatever ipvsadm -e does to the server later.
+        var method = server.Method;
+        if (method != ForwardingMethod.Masquerade)
         {
             // DR and TUN leave the packet's port alone (ipvsadm forces the server port to the service's for them).
             realPort = info.DestinationPort;
@@ -424,7 +491,7 @@ public sealed partial class PacketWorker : IFrameSink
         else
         {
             index = connections.Add(info.Protocol, source, info.SourcePort, destination, info.DestinationPort,
-                TFamily.ServerAddress(server), realPort, server, inputOnly: server.Method != ForwardingMethod.Masquerade, _nowMs, template);
+                TFamily.ServerAddress(server), realPort, server, inputOnly: method != ForwardingMethod.Masquerade, _nowMs, template);
         }
 
         if (index < 0)
@@ -432,6 +499,8 @@ public sealed partial class PacketWorker : IFrameSink
             _counters.ConnectionTableFull++;
             return;
         }
+
+        connections.BindForwarding(index, ForwardingBinding.ToStatus(method));
 
         TFamily.SetPeers(this, index, EthernetHeader.Source(frame).Value, link.Index, serverLink);
         service.Stats.AddConnection();

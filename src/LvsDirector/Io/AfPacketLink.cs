@@ -91,6 +91,9 @@ public sealed unsafe class AfPacketLink : ILink
 
     public int Mtu { get; }
 
+    /// <summary>The PACKET_FANOUT group this socket belongs to, or null when it has the interface to itself.</summary>
+    public ushort? FanoutGroupId { get; private init; }
+
     /// <summary>Largest frame TrySend accepts.</summary>
     public int MaxTxFrameSize => txSlotSize;
 
@@ -195,11 +198,8 @@ public sealed unsafe class AfPacketLink : ILink
                 throw Errno.LastException("bind(AF_PACKET)", interfaceName);
             }
 
-            if (options.FanoutGroupId is { } group)
-            {
-                // The kernel needs a bound socket before it joins a fanout group.
-                SetIntOption(socket, interfaceName, PacketFanout, group | (PacketFanoutHash << 16), "setsockopt(PACKET_FANOUT)");
-            }
+            // The kernel needs a bound socket before it joins a fanout group.
+            var fanoutGroup = JoinFanout(socket, interfaceName, options);
 
             if (options.Promiscuous)
             {
@@ -221,7 +221,7 @@ public sealed unsafe class AfPacketLink : ILink
 
             var mac = InterfaceQueries.GetHardwareAddress(socket, interfaceName);
             var mtu = InterfaceQueries.GetMtu(socket, interfaceName);
-            return new AfPacketLink(interfaceName, interfaceIndex, mac, mtu, socket, (byte*)ring, options);
+            return new AfPacketLink(interfaceName, interfaceIndex, mac, mtu, socket, (byte*)ring, options) { FanoutGroupId = fanoutGroup };
         }
         catch
         {
@@ -462,6 +462,68 @@ public sealed unsafe class AfPacketLink : ILink
             kernelDrops += statistics.Drops;
             kernelFreezes += statistics.FreezeQueueCount;
         }
+    }
+
+    /// <summary>
+    /// Replaces the classic BPF program of this socket's PACKET_FANOUT_CBPF group (one program serves the whole group);
+    /// frames in flight see the old or the new one.
+    /// </summary>
+    internal void SetFanoutProgram(ReadOnlySpan<SockFilter> program)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (FanoutGroupId is null)
+        {
+            throw new InvalidOperationException($"{Name}: the socket is in no fanout group.");
+        }
+
+        fixed (SockFilter* code = program)
+        {
+            var fprog = new SockFprog { Length = checked((ushort)program.Length), Filter = code };
+            if (Libc.SetSockOpt(socket, SolPacket, PacketFanoutData, &fprog, (uint)sizeof(SockFprog)) != 0)
+            {
+                throw Errno.LastException("setsockopt(PACKET_FANOUT_DATA)", Name);
+            }
+        }
+    }
+
+    private static ushort? JoinFanout(SafePacketSocketHandle socket, string interfaceName, AfPacketOptions options)
+    {
+        if (options.FanoutGroupId is null && !options.CreateFanoutGroup)
+        {
+            return null;
+        }
+
+        var mode = options.FanoutMode == FanoutMode.Program ? PacketFanoutCbpf : PacketFanoutHash;
+        var group = options.FanoutGroupId ?? 0;
+        var unique = options.CreateFanoutGroup ? PacketFanoutFlagUniqueId : 0;
+
+        // Frames the host's own stack sends need no worker; kernels before the flag refuse it, and then every
+        // member joins without it (the group's flags must match).
+        var value = group | ((mode | unique | PacketFanoutFlagIgnoreOutgoing) << 16);
+        if (Libc.SetSockOpt(socket, SolPacket, PacketFanout, &value, sizeof(int)) != 0)
+        {
+            if (Errno.Last != EInval)
+            {
+                throw Errno.LastException("setsockopt(PACKET_FANOUT)", interfaceName);
+            }
+
+            SetIntOption(socket, interfaceName, PacketFanout, group | ((mode | unique) << 16), "setsockopt(PACKET_FANOUT)");
+        }
+
+        if (!options.CreateFanoutGroup)
+        {
+            return group;
+        }
+
+        // The kernel's choice of id reads back from the same option.
+        var chosen = 0;
+        var length = (uint)sizeof(int);
+        if (Libc.GetSockOpt(socket, SolPacket, PacketFanout, &chosen, &length) != 0)
+        {
+            throw Errno.LastException("getsockopt(PACKET_FANOUT)", interfaceName);
+        }
+
+        return (ushort)(chosen & 0xFFFF);
     }
 
     private static void SetIntOption(SafePacketSocketHandle socket, string interfaceName, int option, int value, string call)

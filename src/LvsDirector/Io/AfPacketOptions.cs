@@ -36,8 +36,17 @@ public sealed record AfPacketOptions
     /// </summary>
     public bool AllMulticast { get; init; } = true;
 
-    /// <summary>When set, joins PACKET_FANOUT group with this id in hash mode, so several links on one interface split flows.</summary>
+    /// <summary>When set, joins (or creates) the PACKET_FANOUT group with this id, so several links on one interface split its frames.</summary>
     public ushort? FanoutGroupId { get; init; }
+
+    /// <summary>
+    /// Creates a new fanout group with an id the kernel picks (PACKET_FANOUT_FLAG_UNIQUEID), so no other process's
+    /// group can be joined by accident; the other sockets join it through <see cref="AfPacketLink.FanoutGroupId"/>.
+    /// </summary>
+    public bool CreateFanoutGroup { get; init; }
+
+    /// <summary>How the fanout group spreads frames; every member of a group must ask for the same.</summary>
+    public FanoutMode FanoutMode { get; init; }
 
     /// <summary>Frames queued before TrySend flushes by itself; also the sendmmsg batch size.</summary>
     public int TxBatchSize { get; init; } = 64;
@@ -79,6 +88,11 @@ public sealed record AfPacketOptions
         if (TxBatchSize <= 0 || TxBatchSize > 1024)
         {
             throw new ArgumentException($"TxBatchSize {TxBatchSize} must be between 1 and 1024 (UIO_MAXIOV).");
+        }
+
+        if (CreateFanoutGroup && FanoutGroupId is not null)
+        {
+            throw new ArgumentException("CreateFanoutGroup takes no FanoutGroupId: the kernel chooses it.");
         }
 
         if (TxFrameSize < 0)

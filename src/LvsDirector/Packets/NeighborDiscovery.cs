@@ -14,6 +14,7 @@ public static class NeighborDiscovery
     public const byte RouterAdvertisementType = 134;
     public const byte NeighborSolicitationType = 135;
     public const byte NeighborAdvertisementType = 136;
+    public const byte RedirectType = 137;
 
     public const byte SourceLinkLayerAddressOption = 1;
     public const byte TargetLinkLayerAddressOption = 2;

@@ -29,6 +29,12 @@ public sealed class ServiceTable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>
+    /// Runs under the table's lock with each new snapshot just before packet workers can see it, so what steers
+    /// frames to workers is in place before the first frame to a new VIP arrives. Handlers must not throw.
+    /// </summary>
+    public event Action<ServiceTableSnapshot>? Publishing;
+
     /// <summary>The latest published snapshot; packet workers read this once per frame.</summary>
     public ServiceTableSnapshot Current => Volatile.Read(ref _current);
 
@@ -615,6 +621,10 @@ public sealed class ServiceTable
             ? a.Fwmark == b.Fwmark && a.IsIpv6 == b.IsIpv6
             : a.Protocol == b.Protocol && a.Port == b.Port && Equals(a.Address, b.Address);
 
-    private void PublishLocked() =>
-        Volatile.Write(ref _current, new ServiceTableSnapshot(_current.Version + 1, [.. _services], _marks));
+    private void PublishLocked()
+    {
+        var next = new ServiceTableSnapshot(_current.Version + 1, [.. _services], _marks);
+        Publishing?.Invoke(next);
+        Volatile.Write(ref _current, next);
+    }
 }

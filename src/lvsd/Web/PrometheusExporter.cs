@@ -109,7 +109,8 @@ internal sealed class PrometheusExporter
 
         RateFamilies(text, "lvsd_real_server", services, static s => s.Servers);
 
-        WriteCounters(text, director.Counters.Snapshot());
+        WriteCounters(text, director.CounterTotals());
+        WorkerMetrics.Write(text, director);
     }
 
     internal static void WriteCounters(StringBuilder text, IReadOnlyList<KeyValuePair<string, long>> counters)
@@ -199,11 +200,11 @@ internal sealed class PrometheusExporter
         }
     }
 
-    private static void Family(StringBuilder text, string name, string type, string help) =>
+    internal static void Family(StringBuilder text, string name, string type, string help) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
             .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
 
-    private static void Labelled(StringBuilder text, string name, string label, string value, long sample)
+    internal static void Labelled(StringBuilder text, string name, string label, string value, long sample)
     {
         text.Append(name).Append('{').Append(label).Append("=\"");
         AppendLabelValue(text, value);

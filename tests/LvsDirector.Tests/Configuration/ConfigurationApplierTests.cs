@@ -33,6 +33,19 @@ public class ConfigurationApplierTests
     private static readonly ServiceKey Dns = new(ServiceProtocol.Udp, IPAddress.Parse("198.18.0.53"), 53);
 
     [Fact]
+    public void DataPathWorkersAndCpusReachTheSettings()
+    {
+        var configuration = ConfigurationLoader.LoadFromText("interfaces: [eth0]\ndata_path: { workers: 3, cpus: [1, 0] }\n", "dp.yaml").Configuration!;
+        var settings = ConfigurationApplier.ToSettings(configuration);
+        Assert.Equal(3, settings.Workers);
+        Assert.Equal([1, 0], settings.WorkerCpus);
+
+        var auto = ConfigurationApplier.ToSettings(ConfigurationLoader.LoadFromText("interfaces: [eth0]\ndata_path: { workers: auto }\n", "auto.yaml").Configuration!);
+        Assert.Null(auto.Workers);
+        Assert.Empty(auto.WorkerCpus);
+    }
+
+    [Fact]
     public void SettingsCarryTheSections()
     {
         var settings = ConfigurationApplier.ToSettings(TwoServices);

@@ -335,6 +335,8 @@ public class ConfigurationReconcilerTests
     [Theory]
     [InlineData("metrics: { listen: 127.0.0.1:9105 }", "metrics changed (off -> 127.0.0.1:9105/metrics): needs restart")]
     [InlineData("vrrp: { interface: eth0, virtual_router_id: 51 }", "vrrp changed: needs restart")]
+    [InlineData("data_path: { workers: 3 }", "data_path changed (workers, cpus): needs restart")]
+    [InlineData("data_path: { cpus: [1] }", "data_path changed (workers, cpus): needs restart")]
     public void A_change_that_needs_a_restart_is_warned_about_not_applied(string section, string warning)
     {
         var reconciler = Start(Base, out var table, out _);
@@ -347,6 +349,17 @@ public class ConfigurationReconcilerTests
         Assert.Empty(result.Changes);
         Assert.Equal(warning, Assert.Single(result.Warnings));
         Assert.Same(before, table.Current);
+    }
+
+    [Fact]
+    public void The_same_data_path_in_a_new_file_needs_no_restart()
+    {
+        // The CPU list is compared by its elements, not by the list object a new load makes.
+        var withCpus = Base.Replace("interfaces: [eth0]", "interfaces: [eth0]\ndata_path: { workers: 2, cpus: [0, 1] }", StringComparison.Ordinal);
+        var reconciler = Start(withCpus, out _, out _);
+        var result = reconciler.Apply(Load(withCpus));
+        Assert.True(result.Applied);
+        Assert.Empty(result.Warnings);
     }
 
     [Fact]

@@ -36,6 +36,10 @@ public class CommandLineParserTests
     [InlineData("--config=")]
     [InlineData("--socket", "relative.sock")]
     [InlineData("--log-level", "loud")]
+    [InlineData("--workers", "0")]
+    [InlineData("--workers", "257")]
+    [InlineData("--workers", "-1")]
+    [InlineData("--workers", "two")]
     [InlineData("--interface", "has space")]
     [InlineData("--config", "a", "--config", "b")]
     [InlineData("--help=yes")]
@@ -43,6 +47,14 @@ public class CommandLineParserTests
     [InlineData("--check-config", "a.yaml", "--socket", "/run/a.sock")]
     public void BadUsageIsRejected(params string[] args) =>
         Assert.Throws<UsageException>(() => CommandLineParser.Parse(args));
+
+    [Fact]
+    public void WorkersTakesACountOrAuto()
+    {
+        Assert.Equal(4, CommandLineParser.Parse(["--workers", "4"]).Workers);
+        Assert.Equal(0, CommandLineParser.Parse(["--workers=auto"]).Workers);
+        Assert.Null(CommandLineParser.Parse([]).Workers);
+    }
 
     [Fact]
     public void HelpVersionAndCheck()

@@ -24,6 +24,34 @@ public class ForwardingMethodTests
         NatTestBed.DrainSent(bed.ServerLink).Where(f => EthernetHeader.Type(f) == EtherType.Ipv4).ToList();
 
     [Fact]
+    public void Editing_a_server_from_nat_to_direct_routing_keeps_its_open_connections_on_nat()
+    {
+        // IPVS binds cp->packet_xmit when the connection is created; ipvsadm -e -g applies to new connections only.
+        var bed = new NatTestBed(defaultService: false);
+        bed.AddService(new VirtualServiceSpec(NatTestBed.Key, "rr"), 80, method: ForwardingMethod.Masquerade);
+        bed.ResolveServers();
+        var old = bed.Forward(NatTestBed.Client().Tcp(40000, 80, TcpFlags.Syn, []));
+        Assert.Equal(NatTestBed.ServerAddresses[old.Server], old.Info.DestinationAddress);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(ServiceTableError.None, bed.Services.EditRealServer(NatTestBed.Key,
+                new RealServerSpec(NatTestBed.ServerIp(i), 80, 1, ForwardingMethod.DirectRouting)));
+        }
+
+        // The open connection: still NAT (destination rewritten to the real server).
+        var next = bed.Forward(NatTestBed.Client().Tcp(40000, 80, TcpFlags.Ack, [1, 2, 3]));
+        Assert.Equal(NatTestBed.ServerAddresses[old.Server], next.Info.DestinationAddress);
+        Assert.Equal(0, bed.Counters.DirectRouted);
+
+        // A new connection: direct routing (the VIP and port untouched, only the MACs change).
+        var fresh = bed.Forward(NatTestBed.Client().Tcp(40001, 80, TcpFlags.Syn, []));
+        Assert.Equal(NatTestBed.Vip, fresh.Info.DestinationAddress);
+        Assert.Equal(80, fresh.Info.DestinationPort);
+        Assert.Equal(1, bed.Counters.DirectRouted);
+    }
+
+    [Fact]
     public void Direct_routing_changes_only_the_MACs()
     {
         var bed = Bed(ForwardingMethod.DirectRouting);

@@ -44,6 +44,10 @@ public class MetricsServerTests
         Assert.Contains($"lvsd_real_server_bytes_total{{{first},direction=\"in\"}} 100", lines);
 
         Assert.Contains("lvsd_datapath_frames_total{result=\"received\"} 1234", lines);
+        Assert.Contains("lvsd_worker_frames_total{worker=\"0\",result=\"received\"} 1000", lines);
+        Assert.Contains("lvsd_worker_frames_total{worker=\"1\",result=\"received\"} 234", lines);
+        Assert.Contains("lvsd_worker_frames_total{worker=\"1\",result=\"forwarded\"} 200", lines);
+        Assert.Contains("lvsd_worker_ring_drops_total{worker=\"1\",interface=\"eth0\"} 0", lines);
         Assert.Contains("lvsd_drops_total{reason=\"no_service\"} 5", lines);
         Assert.Contains("lvsd_datapath_events_total{event=\"arp_replies_sent\"} 9", lines);
 

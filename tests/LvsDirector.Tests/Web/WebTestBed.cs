@@ -2,6 +2,8 @@ using System.Net;
 using LvsDirector.Configuration;
 using LvsDirector.Daemon.Web;
 using LvsDirector.DataPath;
+using LvsDirector.Io;
+using LvsDirector.Packets;
 using LvsDirector.Services;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -28,7 +30,13 @@ internal sealed class WebTestBed : IAsyncDisposable
 
     public static async Task<WebTestBed> StartAsync(bool statusPage = true, string path = MetricsConfiguration.DefaultPath)
     {
-        var director = new Director(new DirectorSettings { Interfaces = ["eth0"], ConnectionTableSize = 4096 }, NullLoggerFactory.Instance, TimeProvider.System);
+        // Two workers over in-memory links, so the exposition shows each worker's counters and their sum.
+        var director = new Director(
+            new DirectorSettings { Interfaces = ["eth0"], ConnectionTableSize = 4096, Workers = 2, DisableOffloads = false },
+            NullLoggerFactory.Instance,
+            TimeProvider.System,
+            name => new InMemoryLink(name, new MacAddress(0x02_00_00_00_00_01), 1500, 16, 16, 2048),
+            _ => [(0xC612_0001u, 24)]);
         Assert.Equal(ServiceTableError.None, director.Services.AddService(new VirtualServiceSpec(Http, "wrr")));
         Assert.Equal(ServiceTableError.None, director.Services.AddRealServer(Http, new RealServerSpec(IPAddress.Parse("198.19.0.11"), 8080, 3, ForwardingMethod.Masquerade)));
         Assert.Equal(ServiceTableError.None, director.Services.AddRealServer(Http, new RealServerSpec(IPAddress.Parse("198.19.0.12"), 8080, 0, ForwardingMethod.Masquerade)));
@@ -46,9 +54,12 @@ internal sealed class WebTestBed : IAsyncDisposable
         first.Stats.AddInbound(100);
         first.AddActive(4);
         first.AddInactive(2);
-        director.Counters.Received = 1234;
-        director.Counters.NoService = 5;
-        director.Counters.ArpRepliesSent = 9;
+        director.Start();
+        director.Workers[0].Counters.Received = 1000;
+        director.Workers[1].Counters.Received = 234;
+        director.Workers[1].Counters.Forwarded = 200;
+        director.Workers[0].Counters.NoService = 5;
+        director.Workers[0].Counters.ArpRepliesSent = 9;
 
         var configuration = new MetricsConfiguration { Listen = new IPEndPoint(IPAddress.Loopback, 0), StatusPage = statusPage, Path = path };
         var server = new MetricsServer(director, configuration, NullLoggerFactory.Instance, TimeProvider.System);

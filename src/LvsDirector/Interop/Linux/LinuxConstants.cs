@@ -24,6 +24,14 @@ internal static class LinuxConstants
     internal const int PacketMrPromisc = 1;
     internal const int PacketMrAllMulti = 2;
     internal const int PacketFanoutHash = 0;
+    internal const int PacketFanoutCbpf = 6;
+    internal const int PacketFanoutData = 22;
+
+    /// <summary>Frames the host sends are not fanned out (Linux 6.x; older kernels refuse the flag with EINVAL).</summary>
+    internal const int PacketFanoutFlagIgnoreOutgoing = 0x4000;
+
+    /// <summary>With PACKET_FANOUT: create a new group under an id the kernel picks (read back with getsockopt).</summary>
+    internal const int PacketFanoutFlagUniqueId = 0x2000;
 
     /// <summary>sll_pkttype of frames the host itself transmitted on the device.</summary>
     internal const byte PacketOutgoing = 4;

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text;
+using LvsDirector.DataPath;
+
+namespace LvsDirector.Daemon.Web;
+
+/// <summary>
+/// The lvsd_worker_* families: what each packet worker received and forwarded and what its sockets' rings dropped,
+/// so an operator sees whether the fanout spreads the load and which worker falls behind.
+/// </summary>
+internal static class WorkerMetrics
+{
+    public static void Write(StringBuilder text, Director director)
+    {
+        var counters = director.WorkerCounters;
+        var links = director.WorkerLinkCounters;
+        PrometheusExporter.Family(text, "lvsd_worker_frames_total", "counter", "Frames each packet worker received and forwarded.");
+        for (var w = 0; w < counters.Count; w++)
+        {
+            Sample(text, "lvsd_worker_frames_total", w, "result", "received", counters[w].ReceivedFrames);
+            Sample(text, "lvsd_worker_frames_total", w, "result", "forwarded", counters[w].ForwardedFrames);
+        }
+
+        PrometheusExporter.Family(text, "lvsd_worker_ring_drops_total", "counter", "Frames the kernel dropped because a worker's receive ring was full, by interface.");
+        for (var w = 0; w < links.Count; w++)
+        {
+            foreach (var (name, link) in links[w])
+            {
+                Sample(text, "lvsd_worker_ring_drops_total", w, "interface", name, link.RxDropped);
+            }
+        }
+    }
+
+    private static void Sample(StringBuilder text, string name, int worker, string label, string value, long sample)
+    {
+        text.Append(name).Append("{worker=\"").Append(worker.ToString(CultureInfo.InvariantCulture)).Append("\",").Append(label).Append("=\"");
+        PrometheusExporter.AppendLabelValue(text, value);
+        text.Append("\"} ").Append(sample.ToString(CultureInfo.InvariantCulture)).Append('\n');
+    }
+}
