@@ -266,7 +266,8 @@ def cmd_summary(results):
     lines = [
         f"Lab benchmark, {run.get('date', '?')}, commit {run.get('commit', '?')}, {run.get('rounds', '?')} round(s) of "
         f"{run.get('duration', '?')} s loads, {run.get('connections', '?')} wrk connections, {run.get('connects', '?')} connects, "
-        f"nproc {run.get('nproc', '?')}, load average {run.get('load_before', '?')} before / {run.get('load_after', '?')} after; "
+        f"nproc {run.get('nproc', '?')}, load average {run.get('load_before', '?')} before / {run.get('load_after', '?')} after, "
+        f"{run.get('elapsed_s', '?')} s in all; "
         f"lvsd --workers: {run.get('workers_flag', '?')}",
         "",
         "| row | balancer runs on | keep-alive req/s | ×a | ×b | p50 µs | p99 µs | Connection: close conn/s | ×a | ×b "

@@ -645,7 +645,7 @@ main() {
         for key in "${order[@]}"; do run_row "$round" "$key"; done
     done
 
-    echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/run.txt"
+    printf 'load_after=%s\nelapsed_s=%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$SECONDS" >>"$RESULTS/run.txt"
     step "summary (medians over $ROUNDS round(s); raw data and TSV/JSON in $RESULTS)"
     "$PY" "$BENCH/report.py" summary "$RESULTS"
 }
