@@ -2,11 +2,16 @@
 # Installs what the lab, the demo and the tests need, only if something is missing; quiet on success.
 #   scripts/deps.sh            system packages + dotnet restore
 #   scripts/deps.sh --no-restore   system packages only
+#   scripts/deps.sh --bench        what bench/run.sh needs (the common set, load generators, balancers), no restore
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 restore=1
-[[ "${1:-}" == "--no-restore" ]] && restore=0
+bench=0
+case "${1:-}" in
+    --no-restore) restore=0 ;;
+    --bench) restore=0 bench=1 ;;
+esac
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -16,24 +21,23 @@ fail() {
     exit 1
 }
 
-# command -> Debian package providing it
+# command -> Debian package providing it: what both the tests and the bench use, then each one's own.
 declare -A PKG=(
     [ip]=iproute2
     [nginx]=nginx-light
-    [socat]=socat
     [curl]=curl
-    [tcpdump]=tcpdump
-    [tshark]=tshark
     [python3]=python3
     [ps]=procps
     [sysctl]=procps
     [ping]=iputils-ping
     [ethtool]=ethtool
     [setsid]=util-linux
-    [chromium]=chromium
-    [keepalived]=keepalived
-    [arping]=arping
 )
+if ((bench)); then
+    PKG+=([taskset]=util-linux [ss]=iproute2 [wrk]=wrk [iperf3]=iperf3 [haproxy]=haproxy [nft]=nftables)
+else
+    PKG+=([socat]=socat [tcpdump]=tcpdump [tshark]=tshark [chromium]=chromium [keepalived]=keepalived [arping]=arping)
+fi
 missing=()
 for c in "${!PKG[@]}"; do
     # /usr/bin/python3 specifically: a pyenv shim on PATH is not the distribution's interpreter.
