@@ -57,6 +57,9 @@ internal sealed class PacketWorkerThread
 
     public void Join(TimeSpan timeout) => _thread?.Join(timeout);
 
+    // Fully optimised from the start: this loop never returns, so tiering it up would take on-stack replacement,
+    // which allocates on the worker's thread once, in the middle of traffic.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run()
     {
         if (_cpu is { } cpu && !PinTo(cpu, out var errno))
