@@ -36,8 +36,8 @@ public sealed partial class PacketWorker
 
         connections.OnInbound(index, info.TcpFlags, _nowMs);
         var length = info.L3Offset + info.IpTotalLength;
-        server.Stats.AddInbound(info.IpTotalLength);
-        server.Service.Stats.AddInbound(info.IpTotalLength);
+        server.Stats.AddInbound(Index, info.IpTotalLength);
+        server.Service.Stats.AddInbound(Index, info.IpTotalLength);
 
         ref readonly var entry = ref connections[index];
         CompleteChecksumIfPartial(frame, flags, ref info);
@@ -280,8 +280,8 @@ public sealed partial class PacketWorker
         var length = info.L3Offset + info.IpTotalLength;
         if (server is not null)
         {
-            server.Stats.AddOutbound(info.IpTotalLength);
-            server.Service.Stats.AddOutbound(info.IpTotalLength);
+            server.Stats.AddOutbound(Index, info.IpTotalLength);
+            server.Service.Stats.AddOutbound(Index, info.IpTotalLength);
         }
 
         ref readonly var entry = ref connections[index];

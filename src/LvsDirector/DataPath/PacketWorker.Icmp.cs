@@ -118,8 +118,8 @@ public sealed partial class PacketWorker
         var length = info.L3Offset + info.IpTotalLength;
         var outLink = _links[TFamily.ServerLinkOf(this, index)];
         var nextHop = TFamily.NextHop(outLink, TFamily.ServerAddress(server));
-        server.Stats.AddInbound(info.IpTotalLength);
-        server.Service.Stats.AddInbound(info.IpTotalLength);
+        server.Stats.AddInbound(Index, info.IpTotalLength);
+        server.Service.Stats.AddInbound(Index, info.IpTotalLength);
         ref readonly var entry = ref connections[index];
         switch (ForwardingBinding.FromStatus(entry.Flags))
         {
@@ -153,8 +153,8 @@ public sealed partial class PacketWorker
         _counters.IcmpErrorsTranslated++;
         if (connections.GetDestination(index) is RealServer server)
         {
-            server.Stats.AddOutbound(info.IpTotalLength);
-            server.Service.Stats.AddOutbound(info.IpTotalLength);
+            server.Stats.AddOutbound(Index, info.IpTotalLength);
+            server.Service.Stats.AddOutbound(Index, info.IpTotalLength);
         }
 
         var length = info.L3Offset + info.IpTotalLength;

@@ -503,8 +503,8 @@ public sealed partial class PacketWorker : IFrameSink
         connections.BindForwarding(index, ForwardingBinding.ToStatus(method));
 
         TFamily.SetPeers(this, index, EthernetHeader.Source(frame).Value, link.Index, serverLink);
-        service.Stats.AddConnection();
-        server.Stats.AddConnection();
+        service.Stats.AddConnection(Index);
+        server.Stats.AddConnection(Index);
         ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
     }
 
