@@ -7,23 +7,39 @@ using static LvsDirector.Interop.Linux.LinuxConstants;
 namespace LvsDirector.Io;
 
 /// <summary>
-/// An AF_PACKET socket bound to one interface. Receive goes through a memory-mapped TPACKET_V3 ring (frames are
-/// handed to the sink in place, no copies); transmit copies frames into preallocated slots and sends each batch
-/// with one sendmmsg call.
+/// An AF_PACKET socket bound to one interface. Receive goes through a memory-mapped ring (frames are handed to the
+/// sink in place, no copies): by default a TPACKET_V2 ring of fixed slots, each handed over the moment the kernel has
+/// written it, so no frame waits for a timer; frames too long for a slot (GSO/GRO super-frames) arrive whole through
+/// the socket's receive queue (PACKET_COPY_THRESH) into one preallocated buffer. A TPACKET_V3 block ring remains as
+/// <see cref="AfPacketRing.Blocks"/>. Transmit copies frames into preallocated slots and sends each batch with one
+/// sendmmsg call.
 /// </summary>
 /// <remarks>
-/// Why sendmmsg and not a PACKET_TX_RING: the socket already uses TPACKET_V3 for its receive ring and a socket has
-/// one version for both rings; a V3 tx ring only works in fixed-frame mode, so it would save nothing over copying
-/// into our own slots, while sendmmsg reports per-frame errors and needs no second mapping or status polling.
-/// Both cost one system call per batch.
+/// Why the V2 ring: a V3 block reaches user space only when it is full or when its retire timer fires, so under light
+/// and medium load every frame waited for the timer (BlockRetireTimeoutMs, 2 ms by default: about 1.1-1.4 ms per
+/// traversal at the median, measured in docs/performance.md, "Latency: how frames reach lvsd"). A V2 slot is handed
+/// over, and poll woken, as soon as the kernel has written it. The price: a slot holds one frame whatever its size,
+/// and a sleeping worker is woken per frame rather than per block.
+/// Why sendmmsg and not a PACKET_TX_RING (which a V2 socket could have): both cost one system call per batch, and
+/// sendmmsg reports per-frame errors and needs no second mapping or status polling.
 /// </remarks>
 public sealed unsafe class AfPacketLink : ILink
 {
     private readonly SafePacketSocketHandle socket;
     private readonly byte* ring;
+    private readonly AfPacketRing ringKind;
+
+    // AfPacketRing.Blocks (TPACKET_V3).
     private readonly int blockSize;
     private readonly int blockCount;
     private int currentBlock;
+
+    // AfPacketRing.Frames (TPACKET_V2): slots of frameSize bytes, contiguous because the block size is a multiple of it.
+    private readonly int frameSize;
+    private readonly int frameCount;
+    private readonly byte* largeFrame;
+    private readonly int largeFrameSize;
+    private int currentFrame;
 
     private readonly byte* txData;
     private readonly MMsgHdr* txMessages;
@@ -36,6 +52,7 @@ public sealed unsafe class AfPacketLink : ILink
     private readonly byte[] txDataArray;
     private readonly MMsgHdr[] txMessagesArray;
     private readonly IoVec[] txIovArray;
+    private readonly byte[]? largeFrameArray;
 
     private readonly Lock statisticsLock = new();
     private long received;
@@ -47,6 +64,7 @@ public sealed unsafe class AfPacketLink : ILink
     private long truncated;
     private long checksumNotReady;
     private long socketErrors;
+    private long copyFailures;
     private int lastErrno;
     private long kernelPackets;
     private long kernelDrops;
@@ -55,7 +73,7 @@ public sealed unsafe class AfPacketLink : ILink
 
     private AfPacketLink(
         string name, int interfaceIndex, MacAddress hardwareAddress, int mtu,
-        SafePacketSocketHandle socket, byte* ring, AfPacketOptions options)
+        SafePacketSocketHandle socket, byte* ring, AfPacketOptions options, RingGeometry geometry)
     {
         Name = name;
         InterfaceIndex = interfaceIndex;
@@ -63,8 +81,17 @@ public sealed unsafe class AfPacketLink : ILink
         Mtu = mtu;
         this.socket = socket;
         this.ring = ring;
-        blockSize = options.BlockSize;
-        blockCount = options.BlockCount;
+        ringKind = options.Ring;
+        blockSize = geometry.BlockSize;
+        blockCount = geometry.BlockCount;
+        frameSize = geometry.FrameSize;
+        frameCount = geometry.FrameCount;
+        if (ringKind == AfPacketRing.Frames)
+        {
+            largeFrameSize = options.MaxFrameSize;
+            largeFrameArray = GC.AllocateUninitializedArray<byte>(largeFrameSize, pinned: true);
+            largeFrame = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(largeFrameArray));
+        }
 
         txBatchSize = options.TxBatchSize;
         txSlotSize = options.TxFrameSize > 0 ? options.TxFrameSize : mtu + 14 + 8;
@@ -97,6 +124,12 @@ public sealed unsafe class AfPacketLink : ILink
     /// <summary>Largest frame TrySend accepts.</summary>
     public int MaxTxFrameSize => txSlotSize;
 
+    /// <summary>The receive ring in use.</summary>
+    public AfPacketRing Ring => ringKind;
+
+    /// <summary><see cref="AfPacketRing.Frames"/>: bytes per ring slot (0 for a block ring).</summary>
+    public int FrameSlotSize => frameSize;
+
     public LinkCounters Counters
     {
         get
@@ -118,6 +151,7 @@ public sealed unsafe class AfPacketLink : ILink
                     Truncated = Volatile.Read(ref truncated),
                     ChecksumNotReady = Volatile.Read(ref checksumNotReady),
                     SocketErrors = Volatile.Read(ref socketErrors),
+                    CopyFailures = Volatile.Read(ref copyFailures),
                     LastErrno = Volatile.Read(ref lastErrno),
                 };
             }
@@ -153,29 +187,12 @@ public sealed unsafe class AfPacketLink : ILink
 
         try
         {
-            SetIntOption(socket, interfaceName, PacketVersion, TpacketV3, "setsockopt(PACKET_VERSION, TPACKET_V3)");
-
-            var request = new TPacketReq3
-            {
-                BlockSize = (uint)options.BlockSize,
-                BlockCount = (uint)options.BlockCount,
-                FrameSize = (uint)options.FrameSize,
-                FrameCount = (uint)(options.BlockSize / options.FrameSize * options.BlockCount),
-                RetireBlockTimeoutMs = (uint)options.BlockRetireTimeoutMs,
-            };
-            if (Libc.SetSockOpt(socket, SolPacket, PacketRxRing, &request, (uint)sizeof(TPacketReq3)) != 0)
-            {
-                throw Errno.LastException("setsockopt(PACKET_RX_RING)", interfaceName);
-            }
-
-            var ringLength = (nuint)((long)options.BlockSize * options.BlockCount);
-            var ring = Libc.Mmap(0, ringLength, ProtRead | ProtWrite, MapShared | MapPopulate, socket, 0);
-            if (ring == MapFailed)
-            {
-                throw Errno.LastException("mmap(packet ring)", interfaceName);
-            }
-
-            socket.AttachRing(ring, ringLength);
+            // The MTU sizes the slots of a frame ring, so it is read before the ring exists.
+            var mtu = InterfaceQueries.GetMtu(socket, interfaceName);
+            var geometry = RingGeometry.For(options, mtu);
+            var ring = options.Ring == AfPacketRing.Frames
+                ? SetUpFrameRing(socket, interfaceName, geometry)
+                : SetUpBlockRing(socket, interfaceName, options, geometry);
 
             if (options.IgnoreOutgoing)
             {
@@ -220,8 +237,7 @@ public sealed unsafe class AfPacketLink : ILink
             }
 
             var mac = InterfaceQueries.GetHardwareAddress(socket, interfaceName);
-            var mtu = InterfaceQueries.GetMtu(socket, interfaceName);
-            return new AfPacketLink(interfaceName, interfaceIndex, mac, mtu, socket, (byte*)ring, options) { FanoutGroupId = fanoutGroup };
+            return new AfPacketLink(interfaceName, interfaceIndex, mac, mtu, socket, (byte*)ring, options, geometry) { FanoutGroupId = fanoutGroup };
         }
         catch
         {
@@ -233,8 +249,8 @@ public sealed unsafe class AfPacketLink : ILink
     /// <summary>The socket descriptor, for <see cref="LinkWaiter"/>; valid while the link is open.</summary>
     internal int Descriptor => socket.Descriptor;
 
-    /// <summary>True when a retired ring block waits to be walked, so a wait on the socket would be wrong.</summary>
-    internal bool HasReadyBlock => !disposed && IsBlockReady(currentBlock);
+    /// <summary>True when frames wait in the ring to be walked, so a wait on the socket would be wrong.</summary>
+    internal bool HasReadyFrames => !disposed && IsReady();
 
     public int Poll(IFrameSink sink, int timeoutMs)
     {
@@ -245,31 +261,15 @@ public sealed unsafe class AfPacketLink : ILink
         socket.DangerousAddRef(ref addedReference);
         try
         {
-            if (!IsBlockReady(currentBlock))
+            if (!IsReady())
             {
-                if (timeoutMs == 0 || !WaitReadable(timeoutMs) || !IsBlockReady(currentBlock))
+                if (timeoutMs == 0 || !WaitReadable(timeoutMs) || !IsReady())
                 {
                     return 0;
                 }
             }
 
-            var delivered = 0;
-            for (var walked = 0; walked < blockCount && IsBlockReady(currentBlock); walked++)
-            {
-                var block = ring + ((nint)currentBlock * blockSize);
-                try
-                {
-                    delivered += DeliverBlock(block, sink);
-                }
-                finally
-                {
-                    // Release semantics: every read of the block happens before the kernel may refill it.
-                    Volatile.Write(ref *(uint*)(block + TPacketLayout.BlockStatus), TpStatusKernel);
-                    currentBlock = currentBlock + 1 == blockCount ? 0 : currentBlock + 1;
-                }
-            }
-
-            return delivered;
+            return ringKind == AfPacketRing.Frames ? WalkFrames(sink) : WalkBlocks(sink);
         }
         finally
         {
@@ -352,6 +352,57 @@ public sealed unsafe class AfPacketLink : ILink
         socket.Dispose();
     }
 
+    private int WalkFrames(IFrameSink sink)
+    {
+        // At most one lap per call, so a steady stream cannot keep the worker from flushing and from its other links.
+        var delivered = 0;
+        for (var walked = 0; walked < frameCount && IsSlotReady(currentFrame); walked++)
+        {
+            var slot = ring + ((nint)currentFrame * frameSize);
+            try
+            {
+                if (DeliverSlot(slot, sink))
+                {
+                    delivered++;
+                }
+            }
+            finally
+            {
+                // Release semantics: every read of the slot happens before the kernel may refill it.
+                Volatile.Write(ref *(uint*)(slot + TPacket2Layout.Status), TpStatusKernel);
+                currentFrame = currentFrame + 1 == frameCount ? 0 : currentFrame + 1;
+            }
+        }
+
+        return delivered;
+    }
+
+    private int WalkBlocks(IFrameSink sink)
+    {
+        var delivered = 0;
+        for (var walked = 0; walked < blockCount && IsBlockReady(currentBlock); walked++)
+        {
+            var block = ring + ((nint)currentBlock * blockSize);
+            try
+            {
+                delivered += DeliverBlock(block, sink);
+            }
+            finally
+            {
+                // Release semantics: every read of the block happens before the kernel may refill it.
+                Volatile.Write(ref *(uint*)(block + TPacketLayout.BlockStatus), TpStatusKernel);
+                currentBlock = currentBlock + 1 == blockCount ? 0 : currentBlock + 1;
+            }
+        }
+
+        return delivered;
+    }
+
+    private bool IsReady() => ringKind == AfPacketRing.Frames ? IsSlotReady(currentFrame) : IsBlockReady(currentBlock);
+
+    private bool IsSlotReady(int slot) =>
+        (Volatile.Read(ref *(uint*)(ring + ((nint)slot * frameSize) + TPacket2Layout.Status)) & TpStatusUser) != 0;
+
     private bool IsBlockReady(int block) =>
         (Volatile.Read(ref *(uint*)(ring + ((nint)block * blockSize) + TPacketLayout.BlockStatus)) & TpStatusUser) != 0;
 
@@ -387,6 +438,48 @@ public sealed unsafe class AfPacketLink : ILink
         return result > 0;
     }
 
+    private bool DeliverSlot(byte* slot, IFrameSink sink)
+    {
+        var status = *(uint*)(slot + TPacket2Layout.Status);
+        var length = *(uint*)(slot + TPacket2Layout.Length);
+        var snapLength = *(uint*)(slot + TPacket2Layout.SnapLength);
+        var macOffset = *(ushort*)(slot + TPacket2Layout.MacOffset);
+        var frame = slot + macOffset;
+        if ((status & TpStatusCopy) != 0)
+        {
+            // The kernel queued the whole frame before it handed the slot over, and queues nothing else on a ring
+            // socket, so the head of the receive queue is this frame. It is read even for a frame skipped below,
+            // or the queue would fall out of step with the ring.
+            var whole = Libc.Recv(socket, largeFrame, (nuint)largeFrameSize, MsgDontWait | MsgTrunc);
+            if (whole >= 0)
+            {
+                frame = largeFrame;
+                length = (uint)whole;
+                snapLength = (uint)Math.Min(whole, largeFrameSize);
+            }
+            else
+            {
+                // Deliver the slot's cut copy; it is flagged truncated below.
+                lastErrno = Errno.Last;
+                copyFailures++;
+            }
+        }
+
+        if (slot[TPacket2Layout.PacketType] == PacketOutgoing)
+        {
+            ignoredOutgoing++;
+            return false;
+        }
+
+        if (frame != largeFrame && macOffset + snapLength > frameSize)
+        {
+            return false;
+        }
+
+        sink.OnFrame(new Span<byte>(frame, (int)snapLength), Classify(status, snapLength, length));
+        return true;
+    }
+
     private int DeliverBlock(byte* block, IFrameSink sink)
     {
         var packetCount = *(uint*)(block + TPacketLayout.BlockPacketCount);
@@ -412,27 +505,8 @@ public sealed unsafe class AfPacketLink : ILink
             }
             else if (offset + macOffset + snapLength <= blockSize)
             {
-                var flags = FrameFlags.None;
-                if ((status & TpStatusCsumNotReady) != 0)
-                {
-                    flags |= FrameFlags.ChecksumNotReady;
-                    checksumNotReady++;
-                }
-                else if ((status & TpStatusCsumValid) != 0)
-                {
-                    flags |= FrameFlags.ChecksumValid;
-                }
-
-                if (snapLength < length)
-                {
-                    flags |= FrameFlags.Truncated;
-                    truncated++;
-                }
-
-                received++;
-                receivedBytes += snapLength;
                 delivered++;
-                sink.OnFrame(new Span<byte>(header + macOffset, (int)snapLength), flags);
+                sink.OnFrame(new Span<byte>(header + macOffset, (int)snapLength), Classify(status, snapLength, length));
             }
 
             if (nextOffset == 0)
@@ -446,6 +520,31 @@ public sealed unsafe class AfPacketLink : ILink
         return delivered;
     }
 
+    /// <summary>Maps a frame's ring status to <see cref="FrameFlags"/> and counts it as received.</summary>
+    private FrameFlags Classify(uint status, uint snapLength, uint length)
+    {
+        var flags = FrameFlags.None;
+        if ((status & TpStatusCsumNotReady) != 0)
+        {
+            flags |= FrameFlags.ChecksumNotReady;
+            checksumNotReady++;
+        }
+        else if ((status & TpStatusCsumValid) != 0)
+        {
+            flags |= FrameFlags.ChecksumValid;
+        }
+
+        if (snapLength < length)
+        {
+            flags |= FrameFlags.Truncated;
+            truncated++;
+        }
+
+        received++;
+        receivedBytes += snapLength;
+        return flags;
+    }
+
     /// <summary>PACKET_STATISTICS resets on every read, so the totals are accumulated here (under statisticsLock).</summary>
     private void RefreshKernelStatistics()
     {
@@ -454,13 +553,26 @@ public sealed unsafe class AfPacketLink : ILink
             return;
         }
 
-        var statistics = default(TPacketStatsV3);
-        var length = (uint)sizeof(TPacketStatsV3);
-        if (Libc.GetSockOpt(socket, SolPacket, PacketStatistics, &statistics, &length) == 0)
+        if (ringKind == AfPacketRing.Frames)
         {
-            kernelPackets += statistics.Packets;
-            kernelDrops += statistics.Drops;
-            kernelFreezes += statistics.FreezeQueueCount;
+            var statistics = default(TPacketStats);
+            var length = (uint)sizeof(TPacketStats);
+            if (Libc.GetSockOpt(socket, SolPacket, PacketStatistics, &statistics, &length) == 0)
+            {
+                kernelPackets += statistics.Packets;
+                kernelDrops += statistics.Drops;
+            }
+        }
+        else
+        {
+            var statistics = default(TPacketStatsV3);
+            var length = (uint)sizeof(TPacketStatsV3);
+            if (Libc.GetSockOpt(socket, SolPacket, PacketStatistics, &statistics, &length) == 0)
+            {
+                kernelPackets += statistics.Packets;
+                kernelDrops += statistics.Drops;
+                kernelFreezes += statistics.FreezeQueueCount;
+            }
         }
     }
 
@@ -507,7 +619,7 @@ public sealed unsafe class AfPacketLink : ILink
                 throw Errno.LastException("setsockopt(PACKET_FANOUT)", interfaceName);
             }
 
-            SetIntOption(socket, interfaceName, PacketFanout, group | ((mode | unique) << 16), "setsockopt(PACKET_FANOUT)");
+            SetIntOption(socket, interfaceName, SolPacket, PacketFanout, group | ((mode | unique) << 16), "setsockopt(PACKET_FANOUT)");
         }
 
         if (!options.CreateFanoutGroup)
@@ -526,9 +638,73 @@ public sealed unsafe class AfPacketLink : ILink
         return (ushort)(chosen & 0xFFFF);
     }
 
-    private static void SetIntOption(SafePacketSocketHandle socket, string interfaceName, int option, int value, string call)
+    private static nint SetUpFrameRing(SafePacketSocketHandle socket, string interfaceName, RingGeometry geometry)
     {
-        if (Libc.SetSockOpt(socket, SolPacket, option, &value, sizeof(int)) != 0)
+        RequestRing(socket, interfaceName, TpacketV2, new TPacketReq
+        {
+            BlockSize = (uint)geometry.BlockSize,
+            BlockCount = (uint)geometry.BlockCount,
+            FrameSize = (uint)geometry.FrameSize,
+            FrameCount = (uint)geometry.FrameCount,
+        });
+
+        // A frame longer than a slot is then also queued whole on the socket, the slot marked TP_STATUS_COPY; without
+        // it a GSO/GRO super-frame would only ever arrive cut to the slot.
+        SetIntOption(socket, interfaceName, SolPacket, PacketCopyThresh, 1, "setsockopt(PACKET_COPY_THRESH)");
+
+        // Those copies are charged to the receive buffer and skipped (the slot just cut) once it is full; the default
+        // (about 200 KiB) holds only two or three 64 KiB frames waiting behind the ring. SO_RCVBUFFORCE needs
+        // CAP_NET_ADMIN; without it SO_RCVBUF, capped by net.core.rmem_max, is the best there is. The kernel doubles
+        // the value, so this allows as many bytes of copies as the ring holds (up to 64 MiB); none is reserved.
+        var queueBytes = (int)(Math.Min(geometry.Bytes, 64 << 20) / 2);
+        if (Libc.SetSockOpt(socket, SolSocket, SoRcvBufForce, &queueBytes, sizeof(int)) != 0)
+        {
+            _ = Libc.SetSockOpt(socket, SolSocket, SoRcvBuf, &queueBytes, sizeof(int));
+        }
+
+        return MapRing(socket, interfaceName, geometry);
+    }
+
+    private static nint SetUpBlockRing(SafePacketSocketHandle socket, string interfaceName, AfPacketOptions options, RingGeometry geometry)
+    {
+        RequestRing(socket, interfaceName, TpacketV3, new TPacketReq3
+        {
+            BlockSize = (uint)geometry.BlockSize,
+            BlockCount = (uint)geometry.BlockCount,
+            FrameSize = (uint)geometry.FrameSize,
+            FrameCount = (uint)geometry.FrameCount,
+            RetireBlockTimeoutMs = (uint)options.BlockRetireTimeoutMs,
+        });
+        return MapRing(socket, interfaceName, geometry);
+    }
+
+    /// <summary>Sets the socket's TPACKET version, which must come first, then asks for a receive ring of that version.</summary>
+    private static void RequestRing<TRequest>(SafePacketSocketHandle socket, string interfaceName, int version, TRequest request)
+        where TRequest : unmanaged
+    {
+        SetIntOption(socket, interfaceName, SolPacket, PacketVersion, version, "setsockopt(PACKET_VERSION)");
+        if (Libc.SetSockOpt(socket, SolPacket, PacketRxRing, &request, (uint)sizeof(TRequest)) != 0)
+        {
+            throw Errno.LastException("setsockopt(PACKET_RX_RING)", interfaceName);
+        }
+    }
+
+    private static nint MapRing(SafePacketSocketHandle socket, string interfaceName, RingGeometry geometry)
+    {
+        var ringLength = (nuint)geometry.Bytes;
+        var ring = Libc.Mmap(0, ringLength, ProtRead | ProtWrite, MapShared | MapPopulate, socket, 0);
+        if (ring == MapFailed)
+        {
+            throw Errno.LastException("mmap(packet ring)", interfaceName);
+        }
+
+        socket.AttachRing(ring, ringLength);
+        return ring;
+    }
+
+    private static void SetIntOption(SafePacketSocketHandle socket, string interfaceName, int level, int option, int value, string call)
+    {
+        if (Libc.SetSockOpt(socket, level, option, &value, sizeof(int)) != 0)
         {
             throw Errno.LastException(call, interfaceName);
         }

@@ -37,6 +37,9 @@ public readonly record struct LinkCounters
     /// <summary>Socket errors reported through poll (e.g. ENETDOWN while the interface was down).</summary>
     public long SocketErrors { get; init; }
 
+    /// <summary>Frames longer than a ring slot whose whole copy could not be read from the socket (delivered cut instead).</summary>
+    public long CopyFailures { get; init; }
+
     /// <summary>errno of the most recent failed send or socket error; 0 if none.</summary>
     public int LastErrno { get; init; }
 }

@@ -34,7 +34,7 @@ public sealed unsafe class LinkWaiter
         var fds = stackalloc PollFd[_packetLinks.Length];
         for (var i = 0; i < _packetLinks.Length; i++)
         {
-            if (_packetLinks[i].HasReadyBlock)
+            if (_packetLinks[i].HasReadyFrames)
             {
                 return;
             }

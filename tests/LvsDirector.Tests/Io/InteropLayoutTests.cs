@@ -10,6 +10,8 @@ public sealed class InteropLayoutTests
     [Fact]
     public void StructSizes_MatchTheKernelAbi()
     {
+        Assert.Equal(16, Unsafe.SizeOf<TPacketReq>());
+        Assert.Equal(8, Unsafe.SizeOf<TPacketStats>());
         Assert.Equal(28, Unsafe.SizeOf<TPacketReq3>());
         Assert.Equal(12, Unsafe.SizeOf<TPacketStatsV3>());
         Assert.Equal(20, Unsafe.SizeOf<SockAddrLl>());

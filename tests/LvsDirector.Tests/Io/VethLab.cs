@@ -19,8 +19,11 @@ internal sealed class VethLab : IDisposable
     public static readonly MacAddress MacA = MacAddress.Parse("02:00:00:00:00:0a");
     public static readonly MacAddress MacB = MacAddress.Parse("02:00:00:00:00:0b");
 
-    /// <summary>Small ring for tests: still holds a 64 KiB super-frame in one block.</summary>
-    public static readonly AfPacketOptions TestOptions = new() { BlockSize = 256 * 1024, BlockCount = 4, BlockRetireTimeoutMs = 1 };
+    /// <summary>Small frame ring for tests (1 MiB); super-frames still arrive whole through the copy path.</summary>
+    public static readonly AfPacketOptions TestOptions = new() { FrameCount = 512 };
+
+    /// <summary>A small TPACKET_V3 block ring whose blocks still hold a 64 KiB super-frame.</summary>
+    public static readonly AfPacketOptions BlockTestOptions = new() { Ring = AfPacketRing.Blocks, BlockSize = 256 * 1024, BlockCount = 4, BlockRetireTimeoutMs = 1 };
 
     private VethLab(NetworkNamespace ns) => Namespace = ns;
 
@@ -94,6 +97,14 @@ internal sealed class VethLab : IDisposable
         }
 
         return matches;
+    }
+
+    /// <summary>Sets the MTU of both ends (the kernel refuses to send or deliver longer frames).</summary>
+    public void SetMtu(int mtu)
+    {
+        var value = mtu.ToString(CultureInfo.InvariantCulture);
+        Namespace.Ip("link", "set", A, "mtu", value);
+        Namespace.Ip("link", "set", B, "mtu", value);
     }
 
     public void Dispose() => Namespace.Dispose();

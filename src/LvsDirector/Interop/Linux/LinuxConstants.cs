@@ -11,15 +11,21 @@ internal static class LinuxConstants
 
     internal const int SolSocket = 1;
     internal const int SoError = 4;
+    internal const int SoRcvBuf = 8;
+    internal const int SoRcvBufForce = 33;
+    internal const int SoBusyPoll = 46;
     internal const int SolPacket = 263;
 
     internal const int PacketAddMembership = 1;
     internal const int PacketRxRing = 5;
     internal const int PacketStatistics = 6;
+    internal const int PacketCopyThresh = 7;
     internal const int PacketVersion = 10;
     internal const int PacketFanout = 18;
+    internal const int PacketQdiscBypass = 20;
     internal const int PacketIgnoreOutgoing = 23;
 
+    internal const int TpacketV2 = 1;
     internal const int TpacketV3 = 2;
     internal const int PacketMrPromisc = 1;
     internal const int PacketMrAllMulti = 2;
@@ -41,6 +47,7 @@ internal static class LinuxConstants
 
     internal const uint TpStatusKernel = 0;
     internal const uint TpStatusUser = 1;
+    internal const uint TpStatusCopy = 1 << 1;
     internal const uint TpStatusCsumNotReady = 1 << 3;
     internal const uint TpStatusCsumValid = 1 << 7;
 
@@ -49,6 +56,9 @@ internal static class LinuxConstants
     internal const int MapShared = 1;
     internal const int MapPopulate = 0x8000;
     internal const nint MapFailed = -1;
+
+    internal const int MsgTrunc = 0x20;
+    internal const int MsgDontWait = 0x40;
 
     internal const short PollIn = 1;
     internal const short PollErr = 8;
@@ -76,6 +86,7 @@ internal static class LinuxConstants
     internal const int CloneNewNet = 0x40000000;
 
     internal const int EIntr = 4;
+    internal const int EAgain = 11;
     internal const int ENoDev = 19;
     internal const int EInval = 22;
     internal const int ENoProtoOpt = 92;
