@@ -27,6 +27,7 @@ internal static class StatusPage
         #meta { color: #56606b; margin-bottom: 12px; }
         table { border-collapse: collapse; width: 100%; background: #fff; box-shadow: 0 1px 2px rgba(0,0,0,.15); }
         th, td { padding: 4px 8px; border-bottom: 1px solid #dde2e7; text-align: right; white-space: nowrap; }
+        h2 { font-size: 16px; margin: 18px 0 6px; }
         th { background: #2b4a6b; color: #fff; position: sticky; top: 0; }
         th.l, td.l { text-align: left; }
         tr.svc td { background: #dfe9f3; font-weight: 600; border-top: 2px solid #2b4a6b; }
@@ -50,6 +51,11 @@ internal static class StatusPage
         <tbody id="rows"></tbody>
         </table>
         <div id="empty" hidden>No virtual services configured.</div>
+        <h2>Packet workers</h2>
+        <table id="workers">
+        <thead><tr><th>Worker</th><th>CPU</th><th>Received</th><th>Forwarded</th><th>Ring drops</th></tr></thead>
+        <tbody id="worker-rows"></tbody>
+        </table>
         <script type="application/json" id="initial">{{INITIAL_JSON}}</script>
         <script>
         "use strict";
@@ -82,6 +88,14 @@ internal static class StatusPage
               });
             });
             rows.replaceChildren(body);
+            var workers = document.createDocumentFragment();
+            (doc.workers || []).forEach(function (w) {
+              var tr = document.createElement("tr");
+              cell(tr, w.worker); cell(tr, w.cpu === null ? "any" : w.cpu); cell(tr, w.received); cell(tr, w.forwarded);
+              cell(tr, w.ring_drops, w.ring_drops > 0 ? "down" : "");
+              workers.appendChild(tr);
+            });
+            document.getElementById("worker-rows").replaceChildren(workers);
             document.getElementById("empty").hidden = doc.services.length !== 0;
             document.getElementById("version").textContent = "lvsd " + doc.version;
             document.getElementById("vrrp").textContent = doc.vrrp ? " \u00b7 VRRP " + doc.vrrp : "";

@@ -36,6 +36,15 @@ internal static class StatusSnapshot
         var vrrpState = vrrp is null
             ? null
             : $"VR {vrrp.Settings.VirtualRouterId} on {vrrp.Settings.Interface}: {VrrpInstance.Name(vrrp.State)}";
-        return new StatusDocument(DaemonHost.Version, time.GetUtcNow(), table.Version, services, vrrpState);
+        var counters = director.WorkerCounters;
+        var links = director.WorkerLinkCounters;
+        var cpus = director.WorkerCpus;
+        var workers = new List<StatusWorker>(counters.Count);
+        for (var w = 0; w < counters.Count && w < links.Count && w < cpus.Count; w++)
+        {
+            workers.Add(new StatusWorker(w, cpus[w], counters[w].ReceivedFrames, counters[w].ForwardedFrames, links[w].Sum(l => l.Counters.RxDropped)));
+        }
+
+        return new StatusDocument(DaemonHost.Version, time.GetUtcNow(), table.Version, services, vrrpState, workers);
     }
 }

@@ -98,6 +98,15 @@ public class MetricsServerTests
         Assert.Equal(2, first.GetProperty("inactive_connections").GetInt32());
         Assert.Equal(0UL, first.GetProperty("cps").GetUInt64());
         Assert.Equal("quiescent", servers.Single(r => r.GetProperty("weight").GetInt32() == 0).GetProperty("health").GetString());
+
+        // Each packet worker's own counters (the bed runs two).
+        var workers = json.RootElement.GetProperty("workers").EnumerateArray().ToList();
+        Assert.Equal([0, 1], workers.Select(w => w.GetProperty("worker").GetInt32()));
+        Assert.Equal(1000, workers[0].GetProperty("received").GetInt64());
+        Assert.Equal(234, workers[1].GetProperty("received").GetInt64());
+        Assert.Equal(200, workers[1].GetProperty("forwarded").GetInt64());
+        Assert.Equal(JsonValueKind.Null, workers[0].GetProperty("cpu").ValueKind);
+        Assert.Equal(0, workers[1].GetProperty("ring_drops").GetInt64());
         var mark = services.EnumerateArray().Single(s => s.GetProperty("fwmark").GetUInt32() == 7);
         Assert.Equal("route", mark.GetProperty("servers")[0].GetProperty("method").GetString());
     }
