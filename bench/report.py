@@ -216,7 +216,7 @@ def cmd_counters(directory):
     if rx is not None:
         missed = rx - lc["received"]
         print(f"director interfaces: {rx:,} frames received by the kernel while lvsd ran; {missed:,} "
-              f"({100.0 * missed / rx if rx else 0:.1f}%) never reached lvsd (lost in its capture ring: lvsd exports no ring drop counter)")
+              f"({100.0 * missed / rx if rx else 0:.1f}%) never reached lvsd (lost in its capture rings; lvsd_worker_ring_drops_total among the drops above counts the same)")
 
 
 THROUGHPUT = ["ka_rps", "close_cps", "udp_rx_pps"]

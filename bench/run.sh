@@ -400,7 +400,7 @@ start_lvsd() {
         if lvsadm -L -n 2>/dev/null | grep -q '^IP Virtual Server'; then
             lvsadm_rules "$method" | lvsadm -R || row_fail "lvsadm -R failed" || return 1
             # The director kernel's interface counters from here on, against lvsd's frames received: what the
-            # interfaces got and lvsd did not is lost in its capture ring (lvsd exports no ring drop counter yet).
+            # interfaces got and lvsd did not is lost in its capture rings, which lvsd also counts itself (lvsd_worker_ring_drops_total).
             nsx "$ROW_LAB" dir ip -s -j link show >"$ROW_DIR/dir-links-before.json" 2>/dev/null || true
             return 0
         fi
