@@ -18,6 +18,7 @@ public static class ConfigurationApplier
             ConnectionTableSize = configuration.Connections.TableSize,
             NeighborTimeout = configuration.Neighbors.ArpTimeout,
             DisableOffloads = configuration.Offloads.Disable,
+            KernelIngressDrop = configuration.KernelBypass.IngressDrop,
             Timeouts = ConnectionTimeouts.Default with
             {
                 Established = configuration.Connections.TcpTimeout,

@@ -36,6 +36,10 @@ public sealed class Director : IDisposable
     // The kernel's gateway routes per interface (next hops to routed real servers); none over in-memory links.
     private Func<string, Route[]> _routesOf = _ => [];
     private Func<string, Route6[]> _routes6Of = _ => [];
+
+    // Kernel out of the way (docs/operations.md): lvsd's tc ingress filter; never over in-memory links.
+    private Func<IReadOnlyList<string>, ServiceTable, KernelBypass?> _startKernelBypass = (_, _) => null;
+    private KernelBypass? _kernelBypass;
     private Thread? _thread;
     private volatile bool _stopping;
     private long _lastLoopMs;
@@ -49,6 +53,7 @@ public sealed class Director : IDisposable
     {
         _routesOf = name => KernelRoutes.ForInterface(name);
         _routes6Of = name => KernelRoutes.ForInterface6(name);
+        _startKernelBypass = (names, services) => settings.KernelIngressDrop ? KernelBypass.Start(names, services, loggerFactory, timeProvider) : null;
     }
 
     /// <summary>Lets tests run the whole director over in-memory links.</summary>
@@ -273,6 +278,7 @@ public sealed class Director : IDisposable
             }
         }
 
+        _kernelBypass = _startKernelBypass(_settings.Interfaces, Services);
         var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount);
         var table6 = new Ipv6ConnectionTable(_settings.Ipv6ConnectionTableSize ?? Math.Max(1024, _settings.ConnectionTableSize / 4), Timeouts, Environment.TickCount ^ 0x5EED);
         _worker = new PacketWorker(contexts, Services, table, Counters, _settings.Options, table6) { Ownership = VipOwnership };
@@ -284,6 +290,8 @@ public sealed class Director : IDisposable
     /// <summary>Stops the worker and closes the links.</summary>
     public void Stop()
     {
+        _kernelBypass?.Dispose();
+        _kernelBypass = null;
         _stopping = true;
         _thread?.Join(TimeSpan.FromSeconds(5));
         _thread = null;

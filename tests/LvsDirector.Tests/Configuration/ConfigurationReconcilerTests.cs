@@ -335,6 +335,7 @@ public class ConfigurationReconcilerTests
     [Theory]
     [InlineData("metrics: { listen: 127.0.0.1:9105 }", "metrics changed (off -> 127.0.0.1:9105/metrics): needs restart")]
     [InlineData("vrrp: { interface: eth0, virtual_router_id: 51 }", "vrrp changed: needs restart")]
+    [InlineData("kernel_bypass: { ingress_drop: false }", "kernel_bypass changed: needs restart")]
     public void A_change_that_needs_a_restart_is_warned_about_not_applied(string section, string warning)
     {
         var reconciler = Start(Base, out var table, out _);
