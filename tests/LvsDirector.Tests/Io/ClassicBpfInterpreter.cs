@@ -13,13 +13,19 @@ internal static class ClassicBpfInterpreter
     public const uint PacketHost = 0;
     public const uint PacketOtherHost = 3;
 
-    public static uint Run(IReadOnlyList<ClassicBpfInstruction> program, ReadOnlySpan<byte> frame, uint packetType = PacketHost)
+    public static uint Run(IReadOnlyList<ClassicBpfInstruction> program, ReadOnlySpan<byte> frame, uint packetType = PacketHost) =>
+        Run(program, frame, packetType, out _);
+
+    /// <summary>Runs the program; <paramref name="steps"/> is how many instructions the frame went through.</summary>
+    public static uint Run(IReadOnlyList<ClassicBpfInstruction> program, ReadOnlySpan<byte> frame, uint packetType, out int steps)
     {
         Validate(program);
         uint a = 0;
         var pc = 0;
+        steps = 0;
         while (true)
         {
+            steps++;
             var i = program[pc++];
             switch (i.Code)
             {

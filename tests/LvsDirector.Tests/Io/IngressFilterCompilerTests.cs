@@ -160,6 +160,34 @@ public sealed class IngressFilterCompilerTests(ITestOutputHelper output)
     private static bool IsLocal(uint address) => address is Director or DirectorServerSide or 0xC612_00FF;
 
     [Fact]
+    public void The_work_per_frame_grows_with_the_logarithm_of_the_sets_not_with_their_size()
+    {
+        int WorstSteps(int count)
+        {
+            var random = new Random(count);
+            var vips = Enumerable.Range(0, count).Select(_ => (0x8000_0000u + (uint)random.Next(0x5FFF_FFFF), 32)).Where(v => !IsLocal(v.Item1)).ToArray();
+            var servers = Enumerable.Range(0, count).Select(_ => 0x8000_0000u + (uint)random.Next(0x5FFF_FFFF)).ToArray();
+            var program = IngressFilterCompiler.Compile(Lab with { Virtual4 = vips, NatServers4 = servers });
+            var worst = 0;
+            foreach (var frame in vips.Select(v => Udp4(Client, v.Item1)).Concat(servers.Select(s => Udp4(s, 0xC612_0201))).Append(Udp4(0xC612_0201, 0xC612_0202)))
+            {
+                ClassicBpfInterpreter.Run(program, frame, ClassicBpfInterpreter.PacketHost, out var steps);
+                worst = Math.Max(worst, steps);
+            }
+
+            output.WriteLine($"{count} VIPs and {count} NAT servers: at most {worst} instructions per frame, {program.Length} in the program");
+            return worst;
+        }
+
+        var small = WorstSteps(10);
+        var large = WorstSteps(1000);
+
+        // 100 times the addresses: about log2(100) more compares in each of the two searches a frame can go through.
+        Assert.InRange(large, small, small + 20);
+        Assert.True(large <= 45, $"{large} instructions for a frame");
+    }
+
+    [Fact]
     public void Tc_bytecode_is_the_count_then_one_quad_per_instruction()
     {
         var program = IngressFilterCompiler.Compile(Lab with { Virtual6 = [], NatServers6 = [], NatServers4 = [], Local4 = [(Director, 32)] });
