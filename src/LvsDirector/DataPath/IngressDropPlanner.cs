@@ -15,6 +15,9 @@ internal static class IngressDropPlanner
     private const uint MulticastAndAbove = 0xE0000000;
     private static readonly UInt128 Ipv6Multicast = (UInt128)0xFF00_0000_0000_0000UL << 64;
 
+    /// <summary>Rules that drop nothing: no filter is installed.</summary>
+    public static IngressDropRules Nothing { get; } = new([], [], [], [], [], []);
+
     public static IngressDropRules Plan(
         ServiceTableSnapshot snapshot,
         IReadOnlyList<(uint Address, int PrefixLength)> kernel4,

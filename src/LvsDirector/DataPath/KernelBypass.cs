@@ -30,6 +30,7 @@ public sealed class KernelBypass : IDisposable
     private int _ticks;
     private bool _disposed;
     private bool _checkFailing;
+    private bool _addressesKnown;
 
     /// <summary>Installs the filter now; <paramref name="kernelAddresses"/> and <paramref name="tc"/> are seams for tests.</summary>
     internal KernelBypass(
@@ -49,11 +50,14 @@ public sealed class KernelBypass : IDisposable
         _logger = logger;
         _kernelAddresses = kernelAddresses;
         var snapshot = services.Current;
-        var (v4, v6) = kernelAddresses();
-        _addresses4 = [.. v4];
-        _addresses6 = [.. v6];
         _version = snapshot.Version;
-        _filter = KernelIngressFilter.Install(interfaces, IngressDropPlanner.Plan(snapshot, _addresses4, _addresses6), logger, tc);
+        _addresses4 = [];
+        _addresses6 = [];
+        _addressesKnown = TryReadAddresses(out _);
+
+        // Without the kernel's addresses nothing is dropped: a NAT rule would take the health checks' answers too.
+        var rules = _addressesKnown ? IngressDropPlanner.Plan(snapshot, _addresses4, _addresses6) : IngressDropPlanner.Nothing;
+        _filter = KernelIngressFilter.Install(interfaces, rules, logger, tc);
         _timer = time.CreateTimer(_ => Check(), null, CheckInterval, CheckInterval);
     }
 
@@ -86,6 +90,37 @@ public sealed class KernelBypass : IDisposable
         }
     }
 
+    /// <summary>Reads the kernel's addresses into the fields; false (and one warning) when they cannot be read.</summary>
+    private bool TryReadAddresses(out bool changed)
+    {
+        changed = false;
+        IReadOnlyList<(uint, int)> v4;
+        IReadOnlyList<(UInt128, int)> v6;
+        try
+        {
+            (v4, v6) = _kernelAddresses();
+        }
+        catch (IOException e)
+        {
+            if (!_checkFailing)
+            {
+                KernelIngressFilterLog.CheckFailed(_logger, e);
+                _checkFailing = true;
+            }
+
+            return false;
+        }
+
+        if (!v4.SequenceEqual(_addresses4) || !v6.SequenceEqual(_addresses6))
+        {
+            _addresses4 = [.. v4];
+            _addresses6 = [.. v6];
+            changed = true;
+        }
+
+        return true;
+    }
+
     private static (IReadOnlyList<(uint, int)>, IReadOnlyList<(UInt128, int)>) ReadKernelAddresses() =>
         (InterfaceQueries.GetAllIpv4Addresses(), InterfaceQueries.GetAllIpv6Addresses());
 
@@ -110,15 +145,12 @@ public sealed class KernelBypass : IDisposable
             }
 
             var changed = force;
-            if (force || ++_ticks % AddressCheckEvery == 0)
+            var healthy = true;
+            if (force || !_addressesKnown || ++_ticks % AddressCheckEvery == 0)
             {
-                var (v4, v6) = _kernelAddresses();
-                if (!v4.SequenceEqual(_addresses4) || !v6.SequenceEqual(_addresses6))
-                {
-                    _addresses4 = [.. v4];
-                    _addresses6 = [.. v6];
-                    changed = true;
-                }
+                healthy = TryReadAddresses(out var addressesChanged);
+                changed |= healthy && (addressesChanged || !_addressesKnown);
+                _addressesKnown |= healthy;
             }
 
             var snapshot = _services.Current;
@@ -128,12 +160,12 @@ public sealed class KernelBypass : IDisposable
                 changed = true;
             }
 
-            if (changed)
+            if (changed && _addressesKnown)
             {
                 _filter.Update(IngressDropPlanner.Plan(snapshot, _addresses4, _addresses6));
             }
 
-            _checkFailing = false;
+            _checkFailing &= !healthy;
         }
 #pragma warning disable CA1031 // A timer callback must not take the process down: the filter is an optimisation.
         catch (Exception e)

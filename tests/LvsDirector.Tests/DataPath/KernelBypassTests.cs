@@ -71,6 +71,38 @@ public sealed class KernelBypassTests
         Assert.Equal(0, time.ActiveTimers);
     }
 
+    [RootFact]
+    public void Without_the_kernels_addresses_nothing_is_dropped_until_they_can_be_read()
+    {
+        using var lab = VethLab.Create();
+        var time = new ManualTimeProvider();
+        var table = new ServiceTable();
+        Assert.Equal(ServiceTableError.None, table.AddService(new VirtualServiceSpec(Web, "rr")));
+        Assert.Equal(ServiceTableError.None, table.AddRealServer(Web, new RealServerSpec(IPAddress.Parse("198.18.0.50"), 80, 1, ForwardingMethod.Masquerade)));
+        var readable = false;
+        var logger = new RecordingLogger();
+        (IReadOnlyList<(uint, int)>, IReadOnlyList<(UInt128, int)>) Addresses() =>
+            readable ? ([(0xC612_0001, 24)], []) : throw new IOException("getifaddrs failed (test)");
+
+        var bypass = lab.Namespace.Enter(() => new KernelBypass([VethLab.B], table, logger, time, Addresses));
+        Advance(lab, time, KernelBypass.CheckInterval * 8);
+
+        // A NAT rule without the local addresses would drop the health checks' answers: no filter at all instead.
+        Assert.Equal(string.Empty, bypass.Bytecode);
+        Assert.DoesNotContain("pref 65000", Filters(lab), StringComparison.Ordinal);
+        Assert.Single(logger.Lines, l => l.EventId == 2209);
+
+        readable = true;
+        Advance(lab, time, KernelBypass.CheckInterval);
+        Assert.NotEmpty(bypass.Bytecode);
+        Assert.Contains(bypass.Bytecode, Filters(lab), StringComparison.Ordinal);
+        lab.Namespace.Enter(() =>
+        {
+            bypass.Dispose();
+            return 0;
+        });
+    }
+
     private static void Advance(VethLab lab, ManualTimeProvider time, TimeSpan by) =>
         lab.Namespace.Enter(() =>
         {
