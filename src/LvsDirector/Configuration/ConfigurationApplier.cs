@@ -20,6 +20,7 @@ public static class ConfigurationApplier
             DisableOffloads = configuration.Offloads.Disable,
             Workers = configuration.DataPath.Workers,
             WorkerCpus = configuration.DataPath.Cpus,
+            KernelIngressDrop = configuration.KernelBypass.IngressDrop,
             Timeouts = ConnectionTimeouts.Default with
             {
                 Established = configuration.Connections.TcpTimeout,

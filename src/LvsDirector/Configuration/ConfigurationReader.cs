@@ -14,7 +14,7 @@ namespace LvsDirector.Configuration;
 /// </summary>
 internal sealed partial class ConfigurationReader
 {
-    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "data_path", "reload", "firewall_marks", "services", "metrics", "vrrp"];
+    private static readonly string[] RootKeys = ["interfaces", "socket", "logging", "connections", "neighbors", "offloads", "data_path", "kernel_bypass", "reload", "firewall_marks", "services", "metrics", "vrrp"];
     private static readonly string[] InterfaceKeys = ["name", "role", "comment", "addresses"];
     private static readonly string[] SocketKeys = ["path", "group"];
     private static readonly string[] LoggingKeys = ["level", "file"];
@@ -23,6 +23,7 @@ internal sealed partial class ConfigurationReader
     private static readonly string[] FirewallMarkKeys = ["mark", "protocol", "destination", "ports"];
     private static readonly string[] NeighborsKeys = ["arp_timeout"];
     private static readonly string[] OffloadsKeys = ["disable"];
+    private static readonly string[] KernelBypassKeys = ["ingress_drop"];
     private static readonly string[] ReloadKeys = ["removed_server", "drain_timeout"];
     private static readonly string[] ServiceKeys = ["protocol", "address", "port", "fwmark", "family", "scheduler", "interface", "persistence", "one_packet", "scheduler_flags", "real_servers", "health_check", "sorry_server"];
     private static readonly string[] PersistenceKeys = ["timeout", "netmask", "prefix_length"];
@@ -115,6 +116,11 @@ internal sealed partial class ConfigurationReader
         if (map.TryGetValue("data_path", out node))
         {
             configuration = configuration with { DataPath = ReadDataPath(node, "data_path") };
+        }
+
+        if (map.TryGetValue("kernel_bypass", out node))
+        {
+            configuration = configuration with { KernelBypass = ReadKernelBypass(node, "kernel_bypass") };
         }
 
         if (map.TryGetValue("metrics", out node) && !IsNull(node))
@@ -560,6 +566,18 @@ internal sealed partial class ConfigurationReader
         if (map is not null && map.TryGetValue("disable", out var d) && ReadBoolean(d, Join(path, "disable")) is { } disable)
         {
             result = result with { Disable = disable };
+        }
+
+        return result;
+    }
+
+    private KernelBypassConfiguration ReadKernelBypass(YamlNode node, string path)
+    {
+        var result = new KernelBypassConfiguration();
+        var map = ReadMapping(node, path, KernelBypassKeys);
+        if (map is not null && map.TryGetValue("ingress_drop", out var d) && ReadBoolean(d, Join(path, "ingress_drop")) is { } drop)
+        {
+            result = result with { IngressDrop = drop };
         }
 
         return result;

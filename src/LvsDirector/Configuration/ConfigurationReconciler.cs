@@ -377,6 +377,11 @@ public sealed class ConfigurationReconciler
             result.Add("data_path changed (workers, cpus): needs restart");
         }
 
+        if (running.KernelBypass != next.KernelBypass)
+        {
+            result.Add("kernel_bypass changed: needs restart");
+        }
+
         // The metrics listener is bound once at start-up; rebinding it on reload could fail half way and leave the
         // operator with no endpoint at all.
         if (running.Metrics != next.Metrics)

@@ -20,6 +20,8 @@ public sealed record DirectorConfiguration
 
     public DataPathConfiguration DataPath { get; init; } = new();
 
+    public KernelBypassConfiguration KernelBypass { get; init; } = new();
+
     /// <summary>Prometheus endpoint and status page; null (the default) means off.</summary>
     public MetricsConfiguration? Metrics { get; init; }
 

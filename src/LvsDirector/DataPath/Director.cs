@@ -44,6 +44,10 @@ public sealed class Director : IDisposable
     private Func<string, Route6[]> _routes6Of = _ => [];
     private PacketWorkerThread[] _workers = [];
     private AfPacketLink[] _steeredLinks = [];
+
+    // Kernel out of the way (docs/operations.md): lvsd's tc ingress filter; never over in-memory links.
+    private Func<IReadOnlyList<string>, ServiceTable, KernelBypass?> _startKernelBypass = (_, _) => null;
+    private KernelBypass? _kernelBypass;
     private ConnectionTimeouts _timeouts;
 
     public Director(DirectorSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider)
@@ -51,6 +55,7 @@ public sealed class Director : IDisposable
     {
         _routesOf = name => KernelRoutes.ForInterface(name);
         _routes6Of = name => KernelRoutes.ForInterface6(name);
+        _startKernelBypass = (names, services) => settings.KernelIngressDrop ? KernelBypass.Start(names, services, loggerFactory, timeProvider) : null;
     }
 
     /// <summary>Lets tests run the whole director over in-memory links (one worker unless the settings ask for more).</summary>
@@ -345,6 +350,7 @@ public sealed class Director : IDisposable
             throw;
         }
 
+        _kernelBypass = _startKernelBypass(_settings.Interfaces, Services);
         _workers = threads;
         foreach (var thread in threads)
         {
@@ -358,6 +364,8 @@ public sealed class Director : IDisposable
     public void Stop()
     {
         Services.Publishing -= Steer;
+        _kernelBypass?.Dispose();
+        _kernelBypass = null;
         var workers = _workers;
         foreach (var worker in workers)
         {
@@ -441,7 +449,7 @@ public sealed class Director : IDisposable
     private void Steer(ServiceTableSnapshot snapshot)
     {
         var program = WorkerSteeringProgram.Build(snapshot);
-        if (program.Length > ClassicBpfAssembler.MaxInstructions)
+        if (program.Length > ClassicBpfInstruction.MaxInstructions)
         {
             DirectorLog.SteeringTooLarge(_logger, program.Length);
             program = WorkerSteeringProgram.AllToWorkerZero;

@@ -26,6 +26,9 @@ public sealed record DirectorSettings
     /// <summary>Turn off GRO/LRO/TSO/GSO on captured interfaces at start, as the kernel does for forwarding.</summary>
     public bool DisableOffloads { get; init; } = true;
 
+    /// <summary>Keep the kernel out of forwarded frames with a tc ingress filter on captured interfaces (<see cref="KernelBypass"/>).</summary>
+    public bool KernelIngressDrop { get; init; } = true;
+
     /// <summary>Connection timeouts at start; ipvsadm --set changes tcp, tcpfin and udp at run time.</summary>
     public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.Default;
 

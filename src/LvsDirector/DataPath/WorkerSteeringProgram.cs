@@ -1,8 +1,8 @@
 using System.Net.Sockets;
-using LvsDirector.Interop.Linux;
+using LvsDirector.Io;
 using LvsDirector.Packets;
 using LvsDirector.Services;
-using static LvsDirector.DataPath.ClassicBpfAssembler;
+using static LvsDirector.Io.ClassicBpfInstruction;
 
 namespace LvsDirector.DataPath;
 
@@ -32,7 +32,7 @@ internal static class WorkerSteeringProgram
     private const uint Icmpv6Type = 40;
 
     /// <summary>The program for <paramref name="snapshot"/>; longer than <see cref="MaxInstructions"/> when its virtual addresses do not fit.</summary>
-    public static SockFilter[] Build(ServiceTableSnapshot snapshot)
+    public static ClassicBpfInstruction[] Build(ServiceTableSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var persistence4 = uint.MaxValue;
@@ -75,9 +75,9 @@ internal static class WorkerSteeringProgram
 
     /// <summary>The program from its inputs (addresses in host order, IPv6 with the first wire byte most significant).</summary>
     /// <summary>Every frame to worker 0: what runs while the real program does not fit.</summary>
-    public static SockFilter[] AllToWorkerZero { get; } = [new(Ret | SourceK, 0, 0, 0)];
+    public static ClassicBpfInstruction[] AllToWorkerZero { get; } = [new(Ret, 0, 0, 0)];
 
-    internal static SockFilter[] Build(
+    internal static ClassicBpfInstruction[] Build(
         IReadOnlyList<uint> vips4, IReadOnlyList<(uint Network, uint Mask)> networks4, uint clientMask4,
         IReadOnlyList<UInt128> vips6, IReadOnlyList<(UInt128 Network, UInt128 Mask)> networks6, UInt128 clientMask6)
     {
@@ -89,16 +89,16 @@ internal static class WorkerSteeringProgram
         var ipv4 = asm.NewLabel();
         var ipv6 = asm.NewLabel();
 
-        asm.Emit(Ld | H | Abs, AncillaryProtocol);
-        asm.JumpFarIf(Jeq, EtherTypeIpv4, ipv4);
-        asm.JumpFarIf(Jeq, EtherTypeIpv6, ipv6);
-        asm.Emit(Ret | SourceK, 0);
+        asm.Emit(Ld | SizeHalf | ModeAbsolute, ProtocolOffset);
+        JumpIf(asm, JumpEqual, EtherTypeIpv4, ipv4);
+        JumpIf(asm, JumpEqual, EtherTypeIpv6, ipv6);
+        asm.Emit(Ret, 0);
 
         asm.Mark(ipv4);
         EmitIpv4(asm, vips4, networks4, clientMask4);
         asm.Mark(ipv6);
         EmitIpv6(asm, vips6, networks6, clientMask6);
-        return asm.Finish();
+        return asm.Assemble();
     }
 
     // IPv4 header: protocol at 9, source at 12, destination at 16; the ICMP header follows the IHL.
@@ -109,45 +109,45 @@ internal static class WorkerSteeringProgram
         var error = asm.NewLabel();
         var hash = asm.NewLabel();
 
-        asm.Emit(Ld | W | Abs, Ipv4Destination);
+        asm.Emit(Ld | SizeWord | ModeAbsolute, Ipv4Destination);
         foreach (var vip in vips)
         {
-            asm.JumpFarIf(Jeq, vip, toVip);
+            JumpIf(asm, JumpEqual, vip, toVip);
         }
 
         foreach (var (network, mask) in networks)
         {
-            asm.Emit(Ld | W | Abs, Ipv4Destination);
-            asm.Emit(Alu | And | SourceK, mask);
-            asm.JumpFarIf(Jeq, network, toVip);
+            asm.Emit(Ld | SizeWord | ModeAbsolute, Ipv4Destination);
+            asm.Emit(Alu | AluAnd, mask);
+            JumpIf(asm, JumpEqual, network, toVip);
         }
 
         // Not to a virtual address: a reply or an error on its way to the client, keyed on the destination.
-        asm.Emit(Ld | W | Abs, Ipv4Destination);
-        asm.Always(hash);
+        asm.Emit(Ld | SizeWord | ModeAbsolute, Ipv4Destination);
+        asm.Goto(hash);
 
         asm.Mark(toVip);
-        asm.Emit(Ld | B | Abs, 9);
-        asm.JumpIf(Jeq, IpProtocol.Icmp, icmp);
-        asm.Emit(Ld | W | Abs, Ipv4Source);
-        asm.Always(hash);
+        asm.Emit(Ld | SizeByte | ModeAbsolute, 9);
+        JumpIf(asm, JumpEqual, IpProtocol.Icmp, icmp);
+        asm.Emit(Ld | SizeWord | ModeAbsolute, Ipv4Source);
+        asm.Goto(hash);
 
         asm.Mark(icmp);
-        asm.Emit(Ldx | B | Msh, 0);
-        asm.Emit(Ld | B | Ind, 0);
-        asm.JumpIf(Jeq, Icmp.DestinationUnreachableType, error);
-        asm.JumpIf(Jeq, Icmp.SourceQuenchType, error);
-        asm.JumpIf(Jeq, Icmp.TimeExceededType, error);
-        asm.Emit(Ld | W | Abs, Ipv4Source);
-        asm.Always(hash);
+        asm.Emit(Ldx | SizeByte | ModeIpHeaderLength, 0);
+        asm.Emit(Ld | SizeByte | ModeIndirect, 0);
+        JumpIf(asm, JumpEqual, Icmp.DestinationUnreachableType, error);
+        JumpIf(asm, JumpEqual, Icmp.SourceQuenchType, error);
+        JumpIf(asm, JumpEqual, Icmp.TimeExceededType, error);
+        asm.Emit(Ld | SizeWord | ModeAbsolute, Ipv4Source);
+        asm.Goto(hash);
 
         // An error to a VIP quotes a packet we sent to the client: the quote's destination (after the 8-byte ICMP
         // header, at 16 in the quoted IPv4 header) is the client.
         asm.Mark(error);
-        asm.Emit(Ld | W | Ind, Icmp.HeaderLength + Ipv4Destination);
+        asm.Emit(Ld | SizeWord | ModeIndirect, Icmp.HeaderLength + Ipv4Destination);
 
         asm.Mark(hash);
-        asm.Emit(Alu | And | SourceK, clientMask);
+        asm.Emit(Alu | AluAnd, clientMask);
         EmitHashAndReturn(asm);
     }
 
@@ -162,12 +162,12 @@ internal static class WorkerSteeringProgram
         var error = asm.NewLabel();
 
         // Router and Neighbor Discovery (types 133-137) go to worker 0, whatever their addresses.
-        asm.Emit(Ld | B | Abs, 6);
-        asm.JumpIf(Jeq, IpProtocol.Icmpv6, -1, vipCheck);
-        asm.Emit(Ld | B | Abs, Icmpv6Type);
-        asm.JumpIf(Jge, NeighborDiscovery.RouterSolicitationType, -1, vipCheck);
-        asm.JumpIf(Jgt, NeighborDiscovery.RedirectType, vipCheck);
-        asm.Emit(Ret | SourceK, 0);
+        asm.Emit(Ld | SizeByte | ModeAbsolute, 6);
+        JumpUnless(asm, JumpEqual, IpProtocol.Icmpv6, vipCheck);
+        asm.Emit(Ld | SizeByte | ModeAbsolute, Icmpv6Type);
+        JumpUnless(asm, JumpGreaterOrEqual, NeighborDiscovery.RouterSolicitationType, vipCheck);
+        JumpIf(asm, JumpGreater, NeighborDiscovery.RedirectType, vipCheck);
+        asm.Emit(Ret, 0);
 
         asm.Mark(vipCheck);
         foreach (var vip in vips)
@@ -183,14 +183,14 @@ internal static class WorkerSteeringProgram
         EmitHash6(asm, Ipv6Destination, clientMask);
 
         asm.Mark(toVip);
-        asm.Emit(Ld | B | Abs, 6);
-        asm.JumpIf(Jeq, IpProtocol.Icmpv6, icmp);
+        asm.Emit(Ld | SizeByte | ModeAbsolute, 6);
+        JumpIf(asm, JumpEqual, IpProtocol.Icmpv6, icmp);
         EmitHash6(asm, Ipv6Source, clientMask);
 
         asm.Mark(icmp);
-        asm.Emit(Ld | B | Abs, Icmpv6Type);
-        asm.JumpIf(Jge, Icmpv6.DestinationUnreachableType, -1, notError);
-        asm.JumpIf(Jgt, Icmpv6.ParameterProblemType, notError, error);
+        asm.Emit(Ld | SizeByte | ModeAbsolute, Icmpv6Type);
+        JumpUnless(asm, JumpGreaterOrEqual, Icmpv6.DestinationUnreachableType, notError);
+        asm.Jump(JumpGreater, Icmpv6.ParameterProblemType, notError, error);
         asm.Mark(notError);
         EmitHash6(asm, Ipv6Source, clientMask);
 
@@ -200,7 +200,7 @@ internal static class WorkerSteeringProgram
     }
 
     // Compares the destination under mask with network word by word, jumping to match when all four agree.
-    private static void EmitMatch6(ClassicBpfAssembler asm, UInt128 network, UInt128 mask, int match)
+    private static void EmitMatch6(ClassicBpfAssembler asm, UInt128 network, UInt128 mask, ClassicBpfLabel match)
     {
         var next = asm.NewLabel();
         for (var word = 0; word < 4; word++)
@@ -211,16 +211,16 @@ internal static class WorkerSteeringProgram
                 continue;
             }
 
-            asm.Emit(Ld | W | Abs, Ipv6Destination + (uint)(4 * word));
+            asm.Emit(Ld | SizeWord | ModeAbsolute, Ipv6Destination + (uint)(4 * word));
             if (maskWord != uint.MaxValue)
             {
-                asm.Emit(Alu | And | SourceK, maskWord);
+                asm.Emit(Alu | AluAnd, maskWord);
             }
 
-            asm.JumpIf(Jeq, Word(network, word), -1, next);
+            JumpUnless(asm, JumpEqual, Word(network, word), next);
         }
 
-        asm.Always(match);
+        asm.Goto(match);
         asm.Mark(next);
     }
 
@@ -236,12 +236,12 @@ internal static class WorkerSteeringProgram
                 continue;
             }
 
-            asm.Emit(Ld | W | Abs, offset + (uint)(4 * word));
-            asm.Emit(Alu | And | SourceK, maskWord);
+            asm.Emit(Ld | SizeWord | ModeAbsolute, offset + (uint)(4 * word));
+            asm.Emit(Alu | AluAnd, maskWord);
             if (!first)
             {
-                asm.Emit(Ldx | W | Mem, 0);
-                asm.Emit(Alu | Xor | SourceX, 0);
+                asm.Emit(Ldx | SizeWord | ModeMemory, 0);
+                asm.Emit(Alu | AluXor | SourceX, 0);
             }
 
             asm.Emit(St, 0);
@@ -251,7 +251,7 @@ internal static class WorkerSteeringProgram
         if (first)
         {
             // A /0 persistence prefix: every IPv6 client is one network.
-            asm.Emit(Ld | W | Imm, 0);
+            asm.Emit(Ld | SizeWord | ModeImmediate, 0);
         }
 
         EmitHashAndReturn(asm);
@@ -260,10 +260,26 @@ internal static class WorkerSteeringProgram
     // A multiplicative hash, so that neighbouring client addresses spread over the workers.
     private static void EmitHashAndReturn(ClassicBpfAssembler asm)
     {
-        asm.Emit(Alu | Mul | SourceK, GoldenRatio);
-        asm.Emit(Alu | Rsh | SourceK, 16);
-        asm.Emit(Ret | RetA, 0);
+        asm.Emit(Alu | AluMultiply, GoldenRatio);
+        asm.Emit(Alu | AluShiftRight, 16);
+        asm.Emit(Ret | ReturnA, 0);
     }
 
     private static uint Word(UInt128 value, int word) => (uint)(value >> (96 - (32 * word)));
+
+    // Goes to target when the test holds, else on; the assembler adds a trampoline when target is far.
+    private static void JumpIf(ClassicBpfAssembler asm, ushort test, uint k, ClassicBpfLabel target)
+    {
+        var next = asm.NewLabel();
+        asm.Jump(test, k, target, next);
+        asm.Mark(next);
+    }
+
+    // Goes on when the test holds, else to target.
+    private static void JumpUnless(ClassicBpfAssembler asm, ushort test, uint k, ClassicBpfLabel target)
+    {
+        var next = asm.NewLabel();
+        asm.Jump(test, k, next, target);
+        asm.Mark(next);
+    }
 }

@@ -580,7 +580,7 @@ public sealed unsafe class AfPacketLink : ILink
     /// Replaces the classic BPF program of this socket's PACKET_FANOUT_CBPF group (one program serves the whole group);
     /// frames in flight see the old or the new one.
     /// </summary>
-    internal void SetFanoutProgram(ReadOnlySpan<SockFilter> program)
+    internal void SetFanoutProgram(ReadOnlySpan<ClassicBpfInstruction> program)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (FanoutGroupId is null)
@@ -588,7 +588,7 @@ public sealed unsafe class AfPacketLink : ILink
             throw new InvalidOperationException($"{Name}: the socket is in no fanout group.");
         }
 
-        fixed (SockFilter* code = program)
+        fixed (ClassicBpfInstruction* code = program)
         {
             var fprog = new SockFprog { Length = checked((ushort)program.Length), Filter = code };
             if (Libc.SetSockOpt(socket, SolPacket, PacketFanoutData, &fprog, (uint)sizeof(SockFprog)) != 0)

@@ -49,10 +49,29 @@ internal static unsafe class InterfaceQueries
     internal static IReadOnlyList<(uint Address, int PrefixLength)> GetIpv4Addresses(string interfaceName)
     {
         ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        return ReadIpv4Addresses(interfaceName);
+    }
+
+    /// <summary>The IPv4 addresses of every interface of the calling thread's namespace (the kernel's local destinations).</summary>
+    internal static IReadOnlyList<(uint Address, int PrefixLength)> GetAllIpv4Addresses() => ReadIpv4Addresses(null);
+
+    /// <summary>The IPv6 addresses of every interface, link-local ones included.</summary>
+    internal static IReadOnlyList<(UInt128 Address, int PrefixLength)> GetAllIpv6Addresses() => ReadIpv6Addresses(null);
+
+    /// <summary>IPv6 addresses of an interface (link-local ones included) as (address, prefix length).</summary>
+    internal static IReadOnlyList<(UInt128 Address, int PrefixLength)> GetIpv6Addresses(string interfaceName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        return ReadIpv6Addresses(interfaceName);
+    }
+
+    /// <summary>Null <paramref name="interfaceName"/>: every interface.</summary>
+    private static List<(uint Address, int PrefixLength)> ReadIpv4Addresses(string? interfaceName)
+    {
         IfAddrs* list;
         if (Libc.GetIfAddrs(&list) != 0)
         {
-            throw Errno.LastException("getifaddrs", interfaceName);
+            throw Errno.LastException("getifaddrs", interfaceName ?? "(all interfaces)");
         }
 
         try
@@ -62,7 +81,7 @@ internal static unsafe class InterfaceQueries
             {
                 if (node->Address == null || node->Name == null
                     || *(ushort*)node->Address != LinuxConstants.AfInet
-                    || Marshal.PtrToStringUTF8((nint)node->Name) != interfaceName)
+                    || (interfaceName is not null && Marshal.PtrToStringUTF8((nint)node->Name) != interfaceName))
                 {
                     continue;
                 }
@@ -81,14 +100,12 @@ internal static unsafe class InterfaceQueries
         }
     }
 
-    /// <summary>IPv6 addresses of an interface (link-local ones included) as (address, prefix length).</summary>
-    internal static IReadOnlyList<(UInt128 Address, int PrefixLength)> GetIpv6Addresses(string interfaceName)
+    private static List<(UInt128 Address, int PrefixLength)> ReadIpv6Addresses(string? interfaceName)
     {
-        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
         IfAddrs* list;
         if (Libc.GetIfAddrs(&list) != 0)
         {
-            throw Errno.LastException("getifaddrs", interfaceName);
+            throw Errno.LastException("getifaddrs", interfaceName ?? "(all interfaces)");
         }
 
         try
@@ -98,7 +115,7 @@ internal static unsafe class InterfaceQueries
             {
                 if (node->Address == null || node->Name == null
                     || *(ushort*)node->Address != LinuxConstants.AfInet6
-                    || Marshal.PtrToStringUTF8((nint)node->Name) != interfaceName)
+                    || (interfaceName is not null && Marshal.PtrToStringUTF8((nint)node->Name) != interfaceName))
                 {
                     continue;
                 }

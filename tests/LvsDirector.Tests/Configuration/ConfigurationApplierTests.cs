@@ -12,6 +12,7 @@ public class ConfigurationApplierTests
         connections: { table_size: 4096 }
         neighbors: { arp_timeout: 30 }
         offloads: { disable: false }
+        kernel_bypass: { ingress_drop: false }
         services:
           - protocol: tcp
             address: 198.18.0.10
@@ -54,6 +55,7 @@ public class ConfigurationApplierTests
         Assert.Equal(4096, settings.ConnectionTableSize);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.NeighborTimeout);
         Assert.False(settings.DisableOffloads);
+        Assert.False(settings.KernelIngressDrop);
     }
 
     [Fact]

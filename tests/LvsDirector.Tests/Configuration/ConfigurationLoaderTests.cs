@@ -114,6 +114,8 @@ public class ConfigurationLoaderTests
               arp_timeout: 5m
             offloads:
               disable: false
+            kernel_bypass:
+              ingress_drop: false
             services:
               - protocol: UDP
                 address: 198.19.0.1
@@ -140,6 +142,7 @@ public class ConfigurationLoaderTests
         Assert.Equal(4096, config.Connections.TableSize);
         Assert.Equal(TimeSpan.FromMinutes(5), config.Neighbors.ArpTimeout);
         Assert.False(config.Offloads.Disable);
+        Assert.False(config.KernelBypass.IngressDrop);
         var service = Assert.Single(config.Services);
         Assert.Equal(ServiceProtocol.Udp, service.Protocol);
         Assert.Equal("sh", service.Scheduler);
@@ -222,6 +225,9 @@ public class ConfigurationLoaderTests
     [InlineData("interfaces: [eth0]\ndata_path:\n  cpus: [0, 1024]\n", 3, 13, "data_path.cpus[1]", "between 0 and 1023")]
     [InlineData("interfaces: [eth0]\ndata_path:\n  cpus: 1\n", 3, 9, "data_path.cpus", "must be a list")]
     [InlineData("interfaces: [eth0]\ndata_path:\n  worker: 2\n", 3, 3, "data_path.worker", "did you mean 'workers'")]
+    [InlineData("interfaces: [eth0]\nkernel_bypass:\n  ingress_drop: yes\n", 3, 17, "kernel_bypass.ingress_drop", "true or false")]
+    [InlineData("interfaces: [eth0]\nkernel_bypass:\n  ingres_drop: true\n", 3, 3, "kernel_bypass.ingres_drop", "did you mean 'ingress_drop'")]
+    [InlineData("interfaces: [eth0]\nkernel_bypass: true\n", 2, 16, "kernel_bypass", "must be a mapping of ingress_drop")]
     [InlineData("interfaces: [eth0]\nneighbors:\n  arp_timeout: 0\n", 3, 16, "neighbors.arp_timeout", "between 1s and 86400s")]
     [InlineData("interfaces: [eth0]\nneighbors:\n  arp_timeout: 1d\n", 3, 16, "neighbors.arp_timeout", "must be a duration")]
     [InlineData("interfaces: [eth0]\nlogging:\n  file: lvsd.log\n", 3, 9, "logging.file", "absolute path")]

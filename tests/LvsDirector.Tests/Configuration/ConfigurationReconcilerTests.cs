@@ -337,6 +337,7 @@ public class ConfigurationReconcilerTests
     [InlineData("vrrp: { interface: eth0, virtual_router_id: 51 }", "vrrp changed: needs restart")]
     [InlineData("data_path: { workers: 3 }", "data_path changed (workers, cpus): needs restart")]
     [InlineData("data_path: { cpus: [1] }", "data_path changed (workers, cpus): needs restart")]
+    [InlineData("kernel_bypass: { ingress_drop: false }", "kernel_bypass changed: needs restart")]
     public void A_change_that_needs_a_restart_is_warned_about_not_applied(string section, string warning)
     {
         var reconciler = Start(Base, out var table, out _);

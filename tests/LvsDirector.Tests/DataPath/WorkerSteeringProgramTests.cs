@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using LvsDirector.DataPath;
-using LvsDirector.Interop.Linux;
+using LvsDirector.Io;
 using LvsDirector.Packets;
+using LvsDirector.Tests.Io;
 
 namespace LvsDirector.Tests.DataPath;
 
@@ -93,7 +94,7 @@ public class WorkerSteeringProgramTests
     public void Arp_and_neighbor_discovery_go_to_worker_zero()
     {
         var program = WorkerSteeringProgram.Build([Vip], [], uint.MaxValue, [Vip6], [], UInt128.MaxValue);
-        Assert.Equal(0u, ClassicBpfInterpreter.Run(program, new byte[28], 0x0806));
+        Assert.Equal(0u, ClassicBpfInterpreter.RunFanout(program, new byte[28], 0x0806));
         for (var type = NeighborDiscovery.RouterSolicitationType; type <= NeighborDiscovery.RedirectType; type++)
         {
             Assert.Equal(0u, Run(program, Icmp6(Client6(7), Vip6, type)));
@@ -132,7 +133,7 @@ public class WorkerSteeringProgramTests
             Assert.Equal(Run(program, Tcp4(0xC612_0002, 1000, vips[0], 80)), Run(program, Tcp4(0xC612_0002, 1000, vip, 80)));
         }
 
-        var tooMany = Enumerable.Range(0, 2100).Select(i => 0xC612_1000u + (uint)i).ToArray();
+        var tooMany = Enumerable.Range(0, 2500).Select(i => 0xC612_1000u + (uint)i).ToArray();
         Assert.True(WorkerSteeringProgram.Build(tooMany, [], uint.MaxValue, [], [], UInt128.MaxValue).Length > 4096);
     }
 
@@ -143,12 +144,12 @@ public class WorkerSteeringProgramTests
         var frame = Tcp4(0xC612_0002, 1000, Vip, 80);
         for (var length = 0; length < 20; length++)
         {
-            Assert.Equal(0u, ClassicBpfInterpreter.Run(program, frame.AsSpan(0, length), Ipv4));
+            Assert.Equal(0u, ClassicBpfInterpreter.RunFanout(program, frame.AsSpan(0, length), Ipv4));
         }
     }
 
-    private static uint Run(SockFilter[] program, byte[] packet) =>
-        ClassicBpfInterpreter.Run(program, packet, (packet[0] >> 4) == 6 ? Ipv6 : Ipv4);
+    private static uint Run(ClassicBpfInstruction[] program, byte[] packet) =>
+        ClassicBpfInterpreter.RunFanout(program, packet, (packet[0] >> 4) == 6 ? Ipv6 : Ipv4);
 
     private static UInt128 Client6(int i) => Ipv6Address.FromIPAddress(System.Net.IPAddress.Parse("2001:db8:5::")) + (UInt128)(uint)(i * 7919);
 

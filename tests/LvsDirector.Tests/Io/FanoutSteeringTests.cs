@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using LvsDirector.DataPath;
 using LvsDirector.Io;
 using LvsDirector.Packets;
-using LvsDirector.Tests.DataPath;
 
 namespace LvsDirector.Tests.Io;
 
@@ -34,8 +33,8 @@ public class FanoutSteeringTests
             var client = 0xC612_0200u + (uint)(i * 37);
             var inbound = Tcp4Frame(client, (ushort)(10000 + i), Vip, 80);
             var reply = Tcp4Frame(0xC613_000B, 80, client, (ushort)(20000 + i));
-            expected[(ushort)(10000 + i)] = (int)(ClassicBpfInterpreter.Run(program, inbound.AsSpan(EthernetHeader.Length), 0x0800) % 2);
-            expected[(ushort)(20000 + i)] = (int)(ClassicBpfInterpreter.Run(program, reply.AsSpan(EthernetHeader.Length), 0x0800) % 2);
+            expected[(ushort)(10000 + i)] = (int)(ClassicBpfInterpreter.RunFanout(program, inbound.AsSpan(EthernetHeader.Length), 0x0800) % 2);
+            expected[(ushort)(20000 + i)] = (int)(ClassicBpfInterpreter.RunFanout(program, reply.AsSpan(EthernetHeader.Length), 0x0800) % 2);
             Assert.Equal(expected[(ushort)(10000 + i)], expected[(ushort)(20000 + i)]);
             sender.TrySend(inbound);
             sender.TrySend(reply);

@@ -7,5 +7,5 @@ namespace LvsDirector.Interop.Linux;
 internal unsafe struct SockFprog
 {
     public ushort Length;
-    public SockFilter* Filter;
+    public LvsDirector.Io.ClassicBpfInstruction* Filter;
 }
