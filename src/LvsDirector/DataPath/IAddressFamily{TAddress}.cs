@@ -57,9 +57,11 @@ internal interface IAddressFamily<TAddress>
 
     static abstract NeighborTable<TAddress> Neighbors(LinkContext link);
 
-    static abstract void ForwardDirect(PacketWorker worker, LinkContext outLink, TAddress nextHop, Span<byte> frame, ref FrameInfo info);
+    /// <summary>This family's direct-routing transmitter (<see cref="DirectRoutingTransmitter"/>); inLink is where the packet came in.</summary>
+    static abstract void TransmitDirect(PacketWorker worker, LinkContext inLink, LinkContext outLink, TAddress nextHop, Span<byte> frame, ref FrameInfo info);
 
-    static abstract void ForwardTunnel(PacketWorker worker, LinkContext outLink, TAddress nextHop, RealServer server, Span<byte> frame, ref FrameInfo info);
+    /// <summary>This family's tunnelling transmitter (<see cref="TunnelTransmitter"/>); inLink is where the packet came in.</summary>
+    static abstract void TransmitTunnel(PacketWorker worker, LinkContext inLink, LinkContext outLink, TAddress nextHop, RealServer server, Span<byte> frame, ref FrameInfo info);
 
     /// <summary>NAT towards the real server: destination address and port, checksums, and what info says of them.</summary>
     static abstract void RewriteDestination(Span<byte> frame, ref FrameInfo info, TAddress address, ushort port);

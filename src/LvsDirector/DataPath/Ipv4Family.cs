@@ -59,11 +59,11 @@ internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<Frag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static NeighborTable<uint> Neighbors(LinkContext link) => link.Neighbors;
 
-    public static void ForwardDirect(PacketWorker worker, LinkContext outLink, uint nextHop, Span<byte> frame, ref FrameInfo info) =>
-        worker.ForwardDirect(outLink, nextHop, frame, ref info);
+    public static void TransmitDirect(PacketWorker worker, LinkContext inLink, LinkContext outLink, uint nextHop, Span<byte> frame, ref FrameInfo info) =>
+        DirectRoutingTransmitter.Transmit(worker, inLink, outLink, nextHop, frame, ref info);
 
-    public static void ForwardTunnel(PacketWorker worker, LinkContext outLink, uint nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
-        worker.ForwardTunnel(outLink, nextHop, server, frame, ref info);
+    public static void TransmitTunnel(PacketWorker worker, LinkContext inLink, LinkContext outLink, uint nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
+        TunnelTransmitter.Transmit(worker, inLink, outLink, nextHop, server, frame, ref info);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RewriteDestination(Span<byte> frame, ref FrameInfo info, uint address, ushort port) =>

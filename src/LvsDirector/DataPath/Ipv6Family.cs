@@ -49,11 +49,11 @@ internal readonly struct Ipv6Family : IAddressFamily<UInt128>, IFragmentFamily<I
 
     public static NeighborTable<UInt128> Neighbors(LinkContext link) => link.Neighbors6;
 
-    public static void ForwardDirect(PacketWorker worker, LinkContext outLink, UInt128 nextHop, Span<byte> frame, ref FrameInfo info) =>
-        worker.ForwardDirect6(outLink, nextHop, frame, ref info);
+    public static void TransmitDirect(PacketWorker worker, LinkContext inLink, LinkContext outLink, UInt128 nextHop, Span<byte> frame, ref FrameInfo info) =>
+        DirectRoutingTransmitter.Transmit6(worker, inLink, outLink, nextHop, frame, ref info);
 
-    public static void ForwardTunnel(PacketWorker worker, LinkContext outLink, UInt128 nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
-        worker.ForwardTunnel6(outLink, nextHop, server, frame, ref info);
+    public static void TransmitTunnel(PacketWorker worker, LinkContext inLink, LinkContext outLink, UInt128 nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
+        TunnelTransmitter.Transmit6(worker, inLink, outLink, nextHop, server, frame, ref info);
 
     // TcpSegmenter takes the IPv6 pseudo-header addresses from info, so a super-frame's segments need the new one.
     public static void RewriteDestination(Span<byte> frame, ref FrameInfo info, UInt128 address, ushort port)

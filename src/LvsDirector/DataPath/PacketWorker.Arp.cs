@@ -53,7 +53,7 @@ public sealed partial class PacketWorker
         }
         else if (parsed is ParseResult.UnsupportedProtocol or ParseResult.Fragment && held.Length <= EthernetHeader.Length + link.Link.Mtu + 4)
         {
-            // A tunnel packet or fragment built by ForwardTunnel/SendFragments (a 6in6 one by ForwardTunnel6): already fits, only the MACs are missing.
+            // A tunnel packet or fragment built by TunnelTransmitter or SendFragments: already fits, only the MACs are missing.
             EthernetHeader.SetDestination(held, mac);
             EthernetHeader.SetSource(held, link.Mac);
             if (link.Link.TrySend(held))

@@ -401,7 +401,7 @@ public sealed partial class PacketWorker : IFrameSink
 
         if (index >= 0)
         {
-            ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
+            ForwardInbound<TFamily, TAddress>(link, frame, flags, ref info, index);
             return;
         }
 
@@ -505,7 +505,7 @@ public sealed partial class PacketWorker : IFrameSink
         TFamily.SetPeers(this, index, EthernetHeader.Source(frame).Value, link.Index, serverLink);
         service.Stats.AddConnection(Index);
         server.Stats.AddConnection(Index);
-        ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
+        ForwardInbound<TFamily, TAddress>(link, frame, flags, ref info, index);
     }
 
     // ip_vs_sched_persist: the template key is (protocol, client network, 0, VIP, service port) for a normal service,
@@ -587,6 +587,15 @@ public sealed partial class PacketWorker : IFrameSink
     }
 
     internal int ServerLinkOf(int index) => _serverLink[index];
+
+    // Temporary accessors for the transmitters, until the worker's buffers have a type of their own.
+    internal byte[] TunnelScratch => _tunnelScratch;
+
+    internal byte[] SegmentScratch => _scratch;
+
+    internal int[] SegmentLengths => _segmentLengths;
+
+    internal ushort NextOuterId() => _outerId++;
 
     internal int ClientLinkOf(int index) => _clientLink[index];
 
