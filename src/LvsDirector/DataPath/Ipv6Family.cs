@@ -36,14 +36,7 @@ internal readonly struct Ipv6Family : IAddressFamily<UInt128>, IFragmentFamily<I
     // An IPv4 real server in an IPv6 service has no route.
     public static int ServerLink(PacketWorker worker, RealServer server) => server.IsIpv6 ? worker.LinkFor6(server.Address6) : -1;
 
-    public static void SetPeers(PacketWorker worker, int index, ulong clientMac, int clientLink, int serverLink) =>
-        worker.SetPeers6(index, clientMac, clientLink, serverLink);
-
-    public static int ServerLinkOf(PacketWorker worker, int index) => worker.ServerLinkOf6(index);
-
-    public static int ClientLinkOf(PacketWorker worker, int index) => worker.ClientLinkOf6(index);
-
-    public static ulong ClientMacOf(PacketWorker worker, int index) => worker.ClientMacOf6(index);
+    public static ConnectionPeers PeersOf(PacketWorker worker) => worker.ConnectionPeers6;
 
     public static UInt128 NextHop(LinkContext link, UInt128 address) => PacketWorker.NextHop6(link, address);
 

@@ -28,8 +28,8 @@ public sealed partial class PacketWorker
 
         if (arp.Operation == 1 && Ownership.IsOwned && link.AnnouncedVips.Contains(arp.TargetAddress) && arp.SenderAddress != arp.TargetAddress)
         {
-            var length = Arp.WriteReply(_scratch, link.Mac, arp.TargetAddress, arp.SenderMac, arp.SenderAddress);
-            if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+            var length = Arp.WriteReply(_scratch.Frame, link.Mac, arp.TargetAddress, arp.SenderMac, arp.SenderAddress);
+            if (link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
             {
                 _counters.ArpRepliesSent++;
             }
@@ -79,8 +79,8 @@ public sealed partial class PacketWorker
             var link = _links[l];
             if (link.AnnouncedVips.Contains(vip))
             {
-                var length = Arp.WriteGratuitous(_scratch, link.Mac, vip);
-                if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+                var length = Arp.WriteGratuitous(_scratch.Frame, link.Mac, vip);
+                if (link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
                 {
                     _counters.GratuitousArpsSent++;
                 }

@@ -40,7 +40,7 @@ public sealed partial class PacketWorker
 
         ref readonly var entry = ref connections[index];
         CompleteChecksumIfPartial(frame, flags, ref info);
-        var outLink = _links[TFamily.ServerLinkOf(this, index)];
+        var outLink = _links[TFamily.PeersOf(this).ServerLink(index)];
         var nextHop = TFamily.NextHop(outLink, TFamily.ServerAddress(server));
         switch (ForwardingBinding.FromStatus(entry.Flags))
         {
@@ -72,7 +72,8 @@ public sealed partial class PacketWorker
 
         ref readonly var entry = ref connections[index];
         CompleteChecksumIfPartial(frame, flags, ref info);
-        MasqueradeTransmitter.TransmitReply<TFamily, TAddress>(this, _links[TFamily.ClientLinkOf(this, index)], new MacAddress(TFamily.ClientMacOf(this, index)),
+        var peers = TFamily.PeersOf(this);
+        MasqueradeTransmitter.TransmitReply<TFamily, TAddress>(this, _links[peers.ClientLink(index)], new MacAddress(peers.ClientMac(index)),
             frame[..length], ref info, entry.VirtualAddress, entry.VirtualPort);
     }
 }

@@ -25,8 +25,8 @@ public sealed partial class PacketWorker
             return;
         }
 
-        var length = TFamily.WriteEchoReply(_scratch, frame, in info, link.Mac);
-        if (length > 0 && link.Link.TrySend(_scratch.AsSpan(0, length)))
+        var length = TFamily.WriteEchoReply(_scratch.Frame, frame, in info, link.Mac);
+        if (length > 0 && link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
         {
             _counters.EchoRepliesSent++;
         }
@@ -116,7 +116,7 @@ public sealed partial class PacketWorker
         }
 
         var length = info.L3Offset + info.IpTotalLength;
-        var outLink = _links[TFamily.ServerLinkOf(this, index)];
+        var outLink = _links[TFamily.PeersOf(this).ServerLink(index)];
         var nextHop = TFamily.NextHop(outLink, TFamily.ServerAddress(server));
         server.Stats.AddInbound(Index, info.IpTotalLength);
         server.Service.Stats.AddInbound(Index, info.IpTotalLength);
@@ -158,6 +158,6 @@ public sealed partial class PacketWorker
         }
 
         var length = info.L3Offset + info.IpTotalLength;
-        Transmit(_links[TFamily.ClientLinkOf(this, index)], frame[..length], ref info, new MacAddress(TFamily.ClientMacOf(this, index)));
+        Transmit(_links[TFamily.PeersOf(this).ClientLink(index)], frame[..length], ref info, new MacAddress(TFamily.PeersOf(this).ClientMac(index)));
     }
 }

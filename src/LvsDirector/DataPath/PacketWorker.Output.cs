@@ -41,7 +41,9 @@ public sealed partial class PacketWorker
 
     internal void SendFragments(LinkContext outLink, uint nextHop, ReadOnlySpan<byte> frame, int l3Offset, int mtu)
     {
-        var count = Ipv4Fragmenter.Fragment(frame, l3Offset, mtu, _fragmentScratch, _fragmentLengths);
+        var fragments = _scratch.Fragments;
+        var lengths = _scratch.FragmentLengths;
+        var count = Ipv4Fragmenter.Fragment(frame, l3Offset, mtu, fragments, lengths);
         if (count <= 0)
         {
             _counters.OversizeDropped++;
@@ -52,8 +54,8 @@ public sealed partial class PacketWorker
         var offset = 0;
         for (var i = 0; i < count; i++)
         {
-            SendBuilt<Ipv4Family, uint>(outLink, nextHop, _fragmentScratch.AsSpan(offset, _fragmentLengths[i]));
-            offset += _fragmentLengths[i];
+            SendBuilt<Ipv4Family, uint>(outLink, nextHop, fragments.AsSpan(offset, lengths[i]));
+            offset += lengths[i];
         }
     }
 
@@ -89,8 +91,7 @@ public sealed partial class PacketWorker
         }
     }
 
-    // Answered from the VIP on the link the packet came in on, at most IcmpPerWindow per IcmpWindowMs (Linux rate-limits
-    // ICMP errors too), so a flood of oversize packets cannot turn into a flood of answers.
+    // Answered from the VIP on the link the packet came in on, within the worker's IcmpBudget.
     internal void SendFragmentationNeeded(LinkContext inLink, ReadOnlySpan<byte> frame, in FrameInfo info, int mtu)
     {
         if (!TakeIcmpBudget())
@@ -98,8 +99,9 @@ public sealed partial class PacketWorker
             return;
         }
 
-        var length = FragmentationNeeded.Write(_tunnelScratch, frame, in info, inLink.Mac, (ushort)mtu, _outerId++);
-        if (length > 0 && inLink.Link.TrySend(_tunnelScratch.AsSpan(0, length)))
+        var error = _scratch.Tunnel;
+        var length = FragmentationNeeded.Write(error, frame, in info, inLink.Mac, (ushort)mtu, _scratch.NextIpv4Id());
+        if (length > 0 && inLink.Link.TrySend(error.AsSpan(0, length)))
         {
             _counters.FragmentationNeededSent++;
         }
@@ -113,8 +115,9 @@ public sealed partial class PacketWorker
             return;
         }
 
-        var length = Icmpv6.WritePacketTooBig(_tunnelScratch, frame, in info, inLink.Mac, (uint)mtu);
-        if (length > 0 && inLink.Link.TrySend(_tunnelScratch.AsSpan(0, length)))
+        var error = _scratch.Tunnel;
+        var length = Icmpv6.WritePacketTooBig(error, frame, in info, inLink.Mac, (uint)mtu);
+        if (length > 0 && inLink.Link.TrySend(error.AsSpan(0, length)))
         {
             _counters.PacketTooBigSent++;
         }
@@ -122,20 +125,13 @@ public sealed partial class PacketWorker
 
     private bool TakeIcmpBudget()
     {
-        if (_nowMs >= _icmpWindowEndMs)
+        if (_icmpBudget.TryTake(_nowMs))
         {
-            _icmpWindowEndMs = _nowMs + IcmpWindowMs;
-            _icmpBudget = IcmpPerWindow;
+            return true;
         }
 
-        if (_icmpBudget <= 0)
-        {
-            _counters.IcmpRateLimited++;
-            return false;
-        }
-
-        _icmpBudget--;
-        return true;
+        _counters.IcmpRateLimited++;
+        return false;
     }
 
     // The checksum of a CSUMNOTREADY frame holds only the pseudo-header sum; an incremental update on it
@@ -175,7 +171,9 @@ public sealed partial class PacketWorker
             return;
         }
 
-        var segments = TcpSegmenter.Segment(frame, info, outLink.Link.Mtu, _scratch, _segmentLengths);
+        var buffer = _scratch.Frame;
+        var lengths = _scratch.SegmentLengths;
+        var segments = TcpSegmenter.Segment(frame, info, outLink.Link.Mtu, buffer, lengths);
         if (segments <= 0)
         {
             _counters.OversizeDropped++;
@@ -186,7 +184,7 @@ public sealed partial class PacketWorker
         var offset = 0;
         for (var i = 0; i < segments; i++)
         {
-            if (outLink.Link.TrySend(_scratch.AsSpan(offset, _segmentLengths[i])))
+            if (outLink.Link.TrySend(buffer.AsSpan(offset, lengths[i])))
             {
                 _counters.Forwarded++;
             }
@@ -195,7 +193,7 @@ public sealed partial class PacketWorker
                 _counters.TransmitFull++;
             }
 
-            offset += _segmentLengths[i];
+            offset += lengths[i];
         }
     }
 }

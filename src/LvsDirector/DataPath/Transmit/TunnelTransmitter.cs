@@ -31,11 +31,11 @@ internal static class TunnelTransmitter
         var tunnelMtu = mtu - TunnelEncapsulation.Overhead(type);
         if (info.IpTotalLength <= tunnelMtu)
         {
-            var length = Ipv4Family.Encapsulate(worker, frame, in info, worker.TunnelScratch, server, source);
+            var length = Ipv4Family.Encapsulate(worker, frame, in info, worker.Scratch.Tunnel, server, source);
             if (length > 0)
             {
                 worker.Counters.Tunnelled++;
-                worker.SendBuilt<Ipv4Family, uint>(outLink, nextHop, worker.TunnelScratch.AsSpan(0, length));
+                worker.SendBuilt<Ipv4Family, uint>(outLink, nextHop, worker.Scratch.Tunnel.AsSpan(0, length));
             }
 
             return;
@@ -53,11 +53,11 @@ internal static class TunnelTransmitter
             return;
         }
 
-        var built = Ipv4Family.Encapsulate(worker, frame, in info, worker.TunnelScratch, server, source);
+        var built = Ipv4Family.Encapsulate(worker, frame, in info, worker.Scratch.Tunnel, server, source);
         if (built > 0)
         {
             worker.Counters.Tunnelled++;
-            worker.SendFragments(outLink, nextHop, worker.TunnelScratch.AsSpan(0, built), info.L3Offset, mtu);
+            worker.SendFragments(outLink, nextHop, worker.Scratch.Tunnel.AsSpan(0, built), info.L3Offset, mtu);
         }
     }
 
@@ -77,11 +77,11 @@ internal static class TunnelTransmitter
         var tunnelMtu = outLink.Link.Mtu - Ipv6Encapsulation.Overhead;
         if (info.IpTotalLength <= tunnelMtu)
         {
-            var length = Ipv6Family.Encapsulate(worker, frame, in info, worker.TunnelScratch, server, source);
+            var length = Ipv6Family.Encapsulate(worker, frame, in info, worker.Scratch.Tunnel, server, source);
             if (length > 0)
             {
                 worker.Counters.Tunnelled++;
-                worker.SendBuilt<Ipv6Family, UInt128>(outLink, nextHop, worker.TunnelScratch.AsSpan(0, length));
+                worker.SendBuilt<Ipv6Family, UInt128>(outLink, nextHop, worker.Scratch.Tunnel.AsSpan(0, length));
             }
             else
             {
@@ -106,8 +106,8 @@ internal static class TunnelTransmitter
         where TFamily : struct, IAddressFamily<TAddress>
         where TAddress : unmanaged, IEquatable<TAddress>
     {
-        var scratch = worker.SegmentScratch;
-        var lengths = worker.SegmentLengths;
+        var scratch = worker.Scratch.Frame;
+        var lengths = worker.Scratch.SegmentLengths;
         var segments = info.Protocol == IpProtocol.Tcp ? TcpSegmenter.Segment(frame, info, tunnelMtu, scratch, lengths) : -1;
         if (segments <= 0)
         {
@@ -116,7 +116,7 @@ internal static class TunnelTransmitter
         }
 
         worker.Counters.Segmented++;
-        var tunnel = worker.TunnelScratch;
+        var tunnel = worker.Scratch.Tunnel;
         var segmentInfo = info;
         var offset = 0;
         for (var i = 0; i < segments; i++)
