@@ -22,7 +22,8 @@ namespace LvsDirector.DataPath;
 /// IPv4 and IPv6 share one implementation of the connection flow, persistence, forwarding, fragments and ICMP:
 /// generic methods over an address family struct (<see cref="Ipv4Family"/>, <see cref="Ipv6Family"/>) whose static
 /// members the JIT specialises, so each family runs its own direct-call copy. What really differs stays per family in
-/// the *6 partial files and the family structs (NAT rewrite, ICMP builders, Neighbor Discovery instead of ARP, Packet
+/// the *6 partial files, the family structs (NAT rewrite, ICMP builders, Neighbor Discovery instead of ARP) and the
+/// transmitters' IPv4 and IPv6 entries (<see cref="DirectRoutingTransmitter"/>, <see cref="TunnelTransmitter"/>: Packet
 /// Too Big instead of fragmentation, tunnel headers); the IPv4 path only pays one branch on <see cref="FrameInfo.IsIpv6"/>.
 /// </remarks>
 public sealed partial class PacketWorker : IFrameSink
