@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LvsDirector.Io;
 using LvsDirector.Packets;
 
@@ -11,6 +12,7 @@ namespace LvsDirector.DataPath;
 /// Generic over the family struct, as the worker's flow is, so each family runs its own direct-call copy; the families
 /// differ only in their rewriter (<see cref="NatRewriter"/>, <see cref="Ipv6NatRewriter"/>) behind
 /// <see cref="IAddressFamily{TAddress}"/>.
+/// Both entries are inlined into the worker's forwarding, so NAT, the common case, costs no extra call.
 /// </remarks>
 internal static class MasqueradeTransmitter
 {
@@ -18,6 +20,7 @@ internal static class MasqueradeTransmitter
     /// To the real server: destination address and port become the server's, with incremental checksums, and the
     /// frame goes to the next hop's MAC (held while it resolves). The frame's checksum must be complete.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Transmit<TFamily, TAddress>(
         PacketWorker worker, LinkContext outLink, TAddress nextHop, Span<byte> frame, ref FrameInfo info, TAddress realAddress, ushort realPort)
         where TFamily : struct, IAddressFamily<TAddress>
@@ -31,6 +34,7 @@ internal static class MasqueradeTransmitter
     /// To the client (IPVS handle_response): the source becomes the virtual address and port again, and the frame goes
     /// to the MAC and link the client's first frame came from, so NAT needs no routing table on the client side.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TransmitReply<TFamily, TAddress>(
         PacketWorker worker, LinkContext clientLink, MacAddress clientMac, Span<byte> frame, ref FrameInfo info, TAddress virtualAddress, ushort virtualPort)
         where TFamily : struct, IAddressFamily<TAddress>
