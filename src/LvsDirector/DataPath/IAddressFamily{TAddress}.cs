@@ -43,23 +43,19 @@ internal interface IAddressFamily<TAddress>
     /// <summary>The link the real server is reached on, or -1 when there is no route to it.</summary>
     static abstract int ServerLink(PacketWorker worker, RealServer server);
 
-    /// <summary>Remembers where a new connection's replies go (client MAC and link) and its server's link.</summary>
-    static abstract void SetPeers(PacketWorker worker, int index, ulong clientMac, int clientLink, int serverLink);
-
-    static abstract int ServerLinkOf(PacketWorker worker, int index);
-
-    static abstract int ClientLinkOf(PacketWorker worker, int index);
-
-    static abstract ulong ClientMacOf(PacketWorker worker, int index);
+    /// <summary>Where each connection of this family's table is sent (client MAC and link, server link), by slot.</summary>
+    static abstract ConnectionPeers PeersOf(PacketWorker worker);
 
     /// <summary>The neighbour to hand a packet for address to on link.</summary>
     static abstract TAddress NextHop(LinkContext link, TAddress address);
 
     static abstract NeighborTable<TAddress> Neighbors(LinkContext link);
 
-    static abstract void ForwardDirect(PacketWorker worker, LinkContext outLink, TAddress nextHop, Span<byte> frame, ref FrameInfo info);
+    /// <summary>This family's direct-routing transmitter (<see cref="DirectRoutingTransmitter"/>); inLink is where the packet came in.</summary>
+    static abstract void TransmitDirect(PacketWorker worker, LinkContext inLink, LinkContext outLink, TAddress nextHop, Span<byte> frame, ref FrameInfo info);
 
-    static abstract void ForwardTunnel(PacketWorker worker, LinkContext outLink, TAddress nextHop, RealServer server, Span<byte> frame, ref FrameInfo info);
+    /// <summary>This family's tunnelling transmitter (<see cref="TunnelTransmitter"/>); inLink is where the packet came in.</summary>
+    static abstract void TransmitTunnel(PacketWorker worker, LinkContext inLink, LinkContext outLink, TAddress nextHop, RealServer server, Span<byte> frame, ref FrameInfo info);
 
     /// <summary>NAT towards the real server: destination address and port, checksums, and what info says of them.</summary>
     static abstract void RewriteDestination(Span<byte> frame, ref FrameInfo info, TAddress address, ushort port);

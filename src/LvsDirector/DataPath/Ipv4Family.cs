@@ -41,17 +41,7 @@ internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<Frag
     public static int ServerLink(PacketWorker worker, RealServer server) => worker.LinkFor(server.Address);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void SetPeers(PacketWorker worker, int index, ulong clientMac, int clientLink, int serverLink) =>
-        worker.SetPeers(index, clientMac, clientLink, serverLink);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int ServerLinkOf(PacketWorker worker, int index) => worker.ServerLinkOf(index);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int ClientLinkOf(PacketWorker worker, int index) => worker.ClientLinkOf(index);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong ClientMacOf(PacketWorker worker, int index) => worker.ClientMacOf(index);
+    public static ConnectionPeers PeersOf(PacketWorker worker) => worker.ConnectionPeers;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint NextHop(LinkContext link, uint address) => PacketWorker.NextHop(link, address);
@@ -59,11 +49,11 @@ internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<Frag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static NeighborTable<uint> Neighbors(LinkContext link) => link.Neighbors;
 
-    public static void ForwardDirect(PacketWorker worker, LinkContext outLink, uint nextHop, Span<byte> frame, ref FrameInfo info) =>
-        worker.ForwardDirect(outLink, nextHop, frame, ref info);
+    public static void TransmitDirect(PacketWorker worker, LinkContext inLink, LinkContext outLink, uint nextHop, Span<byte> frame, ref FrameInfo info) =>
+        DirectRoutingTransmitter.Transmit(worker, inLink, outLink, nextHop, frame, ref info);
 
-    public static void ForwardTunnel(PacketWorker worker, LinkContext outLink, uint nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
-        worker.ForwardTunnel(outLink, nextHop, server, frame, ref info);
+    public static void TransmitTunnel(PacketWorker worker, LinkContext inLink, LinkContext outLink, uint nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
+        TunnelTransmitter.Transmit(worker, inLink, outLink, nextHop, server, frame, ref info);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RewriteDestination(Span<byte> frame, ref FrameInfo info, uint address, ushort port) =>
@@ -74,7 +64,7 @@ internal readonly struct Ipv4Family : IAddressFamily<uint>, IFragmentFamily<Frag
         NatRewriter.RewriteSource(frame, info, address, port);
 
     public static int Encapsulate(PacketWorker worker, ReadOnlySpan<byte> packet, in FrameInfo info, Span<byte> output, RealServer server, uint source) =>
-        TunnelEncapsulation.Encapsulate(packet, in info, output, server.TunnelType, server.TunnelPort, source, server.Address, worker.NextOuterId());
+        TunnelEncapsulation.Encapsulate(packet, in info, output, server.TunnelType, server.TunnelPort, source, server.Address, worker.Scratch.NextIpv4Id());
 
     public static FragmentTracker<FragmentKey> Fragments(PacketWorker worker) => worker.Fragments;
 

@@ -36,24 +36,17 @@ internal readonly struct Ipv6Family : IAddressFamily<UInt128>, IFragmentFamily<I
     // An IPv4 real server in an IPv6 service has no route.
     public static int ServerLink(PacketWorker worker, RealServer server) => server.IsIpv6 ? worker.LinkFor6(server.Address6) : -1;
 
-    public static void SetPeers(PacketWorker worker, int index, ulong clientMac, int clientLink, int serverLink) =>
-        worker.SetPeers6(index, clientMac, clientLink, serverLink);
-
-    public static int ServerLinkOf(PacketWorker worker, int index) => worker.ServerLinkOf6(index);
-
-    public static int ClientLinkOf(PacketWorker worker, int index) => worker.ClientLinkOf6(index);
-
-    public static ulong ClientMacOf(PacketWorker worker, int index) => worker.ClientMacOf6(index);
+    public static ConnectionPeers PeersOf(PacketWorker worker) => worker.ConnectionPeers6;
 
     public static UInt128 NextHop(LinkContext link, UInt128 address) => PacketWorker.NextHop6(link, address);
 
     public static NeighborTable<UInt128> Neighbors(LinkContext link) => link.Neighbors6;
 
-    public static void ForwardDirect(PacketWorker worker, LinkContext outLink, UInt128 nextHop, Span<byte> frame, ref FrameInfo info) =>
-        worker.ForwardDirect6(outLink, nextHop, frame, ref info);
+    public static void TransmitDirect(PacketWorker worker, LinkContext inLink, LinkContext outLink, UInt128 nextHop, Span<byte> frame, ref FrameInfo info) =>
+        DirectRoutingTransmitter.Transmit6(worker, inLink, outLink, nextHop, frame, ref info);
 
-    public static void ForwardTunnel(PacketWorker worker, LinkContext outLink, UInt128 nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
-        worker.ForwardTunnel6(outLink, nextHop, server, frame, ref info);
+    public static void TransmitTunnel(PacketWorker worker, LinkContext inLink, LinkContext outLink, UInt128 nextHop, RealServer server, Span<byte> frame, ref FrameInfo info) =>
+        TunnelTransmitter.Transmit6(worker, inLink, outLink, nextHop, server, frame, ref info);
 
     // TcpSegmenter takes the IPv6 pseudo-header addresses from info, so a super-frame's segments need the new one.
     public static void RewriteDestination(Span<byte> frame, ref FrameInfo info, UInt128 address, ushort port)

@@ -28,8 +28,8 @@ public sealed partial class PacketWorker
 
         if (arp.Operation == 1 && Ownership.IsOwned && link.AnnouncedVips.Contains(arp.TargetAddress) && arp.SenderAddress != arp.TargetAddress)
         {
-            var length = Arp.WriteReply(_scratch, link.Mac, arp.TargetAddress, arp.SenderMac, arp.SenderAddress);
-            if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+            var length = Arp.WriteReply(_scratch.Frame, link.Mac, arp.TargetAddress, arp.SenderMac, arp.SenderAddress);
+            if (link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
             {
                 _counters.ArpRepliesSent++;
             }
@@ -53,7 +53,7 @@ public sealed partial class PacketWorker
         }
         else if (parsed is ParseResult.UnsupportedProtocol or ParseResult.Fragment && held.Length <= EthernetHeader.Length + link.Link.Mtu + 4)
         {
-            // A tunnel packet or fragment built by ForwardTunnel/SendFragments (a 6in6 one by ForwardTunnel6): already fits, only the MACs are missing.
+            // A tunnel packet or fragment built by TunnelTransmitter or SendFragments: already fits, only the MACs are missing.
             EthernetHeader.SetDestination(held, mac);
             EthernetHeader.SetSource(held, link.Mac);
             if (link.Link.TrySend(held))
@@ -79,8 +79,8 @@ public sealed partial class PacketWorker
             var link = _links[l];
             if (link.AnnouncedVips.Contains(vip))
             {
-                var length = Arp.WriteGratuitous(_scratch, link.Mac, vip);
-                if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+                var length = Arp.WriteGratuitous(_scratch.Frame, link.Mac, vip);
+                if (link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
                 {
                     _counters.GratuitousArpsSent++;
                 }

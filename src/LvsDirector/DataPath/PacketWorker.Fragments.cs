@@ -41,7 +41,7 @@ public sealed partial class PacketWorker
             HandleTransport<TFamily, TAddress>(link, frame, flags, ref info);
             if (slot >= 0)
             {
-                ReleaseHeldFragments<TFamily, TAddress, TKey>(in key);
+                ReleaseHeldFragments<TFamily, TAddress, TKey>(link, in key);
             }
 
             return;
@@ -50,7 +50,7 @@ public sealed partial class PacketWorker
         var flow = fragments.Find(in key, _nowMs);
         if (flow >= 0)
         {
-            ForwardLaterFragment<TFamily, TAddress, TKey>(frame, flags, ref info, flow);
+            ForwardLaterFragment<TFamily, TAddress, TKey>(link, frame, flags, ref info, flow);
             return;
         }
 
@@ -77,7 +77,7 @@ public sealed partial class PacketWorker
         }
     }
 
-    private void ForwardLaterFragment<TFamily, TAddress, TKey>(Span<byte> frame, FrameFlags flags, ref FrameInfo info, int flow)
+    private void ForwardLaterFragment<TFamily, TAddress, TKey>(LinkContext link, Span<byte> frame, FrameFlags flags, ref FrameInfo info, int flow)
         where TFamily : struct, IAddressFamily<TAddress>, IFragmentFamily<TKey>
         where TAddress : unmanaged, IEquatable<TAddress>
         where TKey : struct, IEquatable<TKey>
@@ -97,7 +97,7 @@ public sealed partial class PacketWorker
         if (index >= 0)
         {
             _counters.FragmentsForwarded++;
-            ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
+            ForwardInbound<TFamily, TAddress>(link, frame, flags, ref info, index);
             return;
         }
 
@@ -113,8 +113,9 @@ public sealed partial class PacketWorker
         _counters.FragmentNoConnection++;
     }
 
-    // Later fragments that came before their first one go out right after it, in arrival order.
-    private void ReleaseHeldFragments<TFamily, TAddress, TKey>(in TKey key)
+    // Later fragments that came before their first one go out right after it, in arrival order, as if they had come in
+    // on the first fragment's link.
+    private void ReleaseHeldFragments<TFamily, TAddress, TKey>(LinkContext link, in TKey key)
         where TFamily : struct, IAddressFamily<TAddress>, IFragmentFamily<TKey>
         where TAddress : unmanaged, IEquatable<TAddress>
         where TKey : struct, IEquatable<TKey>
@@ -126,7 +127,7 @@ public sealed partial class PacketWorker
             var flow = fragments.Find(in key, _nowMs);
             if (flow >= 0 && FrameParser.Parse(held, out var heldInfo) == ParseResult.Fragment && TFamily.IsOfFamily(in heldInfo) && !heldInfo.IsFirstFragment)
             {
-                ForwardLaterFragment<TFamily, TAddress, TKey>(held, FrameFlags.None, ref heldInfo, flow);
+                ForwardLaterFragment<TFamily, TAddress, TKey>(link, held, FrameFlags.None, ref heldInfo, flow);
             }
             else
             {

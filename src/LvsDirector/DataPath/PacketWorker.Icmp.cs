@@ -13,7 +13,7 @@ public sealed partial class PacketWorker
     {
         if (TFamily.IsTranslatedError(info.IcmpType))
         {
-            TranslateIcmpError<TFamily, TAddress, TQuoted>(frame, ref info);
+            TranslateIcmpError<TFamily, TAddress, TQuoted>(link, frame, ref info);
             return;
         }
 
@@ -25,8 +25,8 @@ public sealed partial class PacketWorker
             return;
         }
 
-        var length = TFamily.WriteEchoReply(_scratch, frame, in info, link.Mac);
-        if (length > 0 && link.Link.TrySend(_scratch.AsSpan(0, length)))
+        var length = TFamily.WriteEchoReply(_scratch.Frame, frame, in info, link.Mac);
+        if (length > 0 && link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
         {
             _counters.EchoRepliesSent++;
         }
@@ -36,7 +36,7 @@ public sealed partial class PacketWorker
     // connections is translated so that its receiver can match the quote against its own socket. Which side it came
     // from follows from the quote: a packet the director sent to the client (VIP:vport -> CIP:cport) or one it sent to
     // a real server (CIP:cport -> RIP:rport). Both lookups take the quote reversed, as the flow's own packets would arrive.
-    private void TranslateIcmpError<TFamily, TAddress, TQuoted>(Span<byte> frame, ref FrameInfo info)
+    private void TranslateIcmpError<TFamily, TAddress, TQuoted>(LinkContext link, Span<byte> frame, ref FrameInfo info)
         where TFamily : struct, IAddressFamily<TAddress>, IIcmpFamily<TAddress, TQuoted>
         where TAddress : unmanaged, IEquatable<TAddress>
         where TQuoted : struct
@@ -81,7 +81,7 @@ public sealed partial class PacketWorker
         var index = connections.FindInbound(protocol, quotedDestination, quotedDestinationPort, quotedSource, quotedSourcePort);
         if (index >= 0)
         {
-            IcmpErrorToServer<TFamily, TAddress, TQuoted>(frame, ref info, in quoted, index);
+            IcmpErrorToServer<TFamily, TAddress, TQuoted>(link, frame, ref info, in quoted, index);
             return;
         }
 
@@ -97,7 +97,7 @@ public sealed partial class PacketWorker
 
     // From the client side: outer destination, quoted source and source port become the real server's (ip_vs_nat_icmp
     // with inout 0). The connection's state and timer are left alone, as IPVS does.
-    private void IcmpErrorToServer<TFamily, TAddress, TQuoted>(Span<byte> frame, ref FrameInfo info, in TQuoted quoted, int index)
+    private void IcmpErrorToServer<TFamily, TAddress, TQuoted>(LinkContext inLink, Span<byte> frame, ref FrameInfo info, in TQuoted quoted, int index)
         where TFamily : struct, IAddressFamily<TAddress>, IIcmpFamily<TAddress, TQuoted>
         where TAddress : unmanaged, IEquatable<TAddress>
         where TQuoted : struct
@@ -116,7 +116,7 @@ public sealed partial class PacketWorker
         }
 
         var length = info.L3Offset + info.IpTotalLength;
-        var outLink = _links[TFamily.ServerLinkOf(this, index)];
+        var outLink = _links[TFamily.PeersOf(this).ServerLink(index)];
         var nextHop = TFamily.NextHop(outLink, TFamily.ServerAddress(server));
         server.Stats.AddInbound(Index, info.IpTotalLength);
         server.Service.Stats.AddInbound(Index, info.IpTotalLength);
@@ -127,11 +127,11 @@ public sealed partial class PacketWorker
             // holds the VIP itself, so the quote already names it.
             case ForwardingMethod.DirectRouting:
                 _counters.IcmpErrorsForwarded++;
-                TFamily.ForwardDirect(this, outLink, nextHop, frame[..length], ref info);
+                TFamily.TransmitDirect(this, inLink, outLink, nextHop, frame[..length], ref info);
                 return;
             case ForwardingMethod.Tunnel:
                 _counters.IcmpErrorsForwarded++;
-                TFamily.ForwardTunnel(this, outLink, nextHop, server, frame[..length], ref info);
+                TFamily.TransmitTunnel(this, inLink, outLink, nextHop, server, frame[..length], ref info);
                 return;
         }
 
@@ -158,6 +158,6 @@ public sealed partial class PacketWorker
         }
 
         var length = info.L3Offset + info.IpTotalLength;
-        Transmit(_links[TFamily.ClientLinkOf(this, index)], frame[..length], ref info, new MacAddress(TFamily.ClientMacOf(this, index)));
+        Transmit(_links[TFamily.PeersOf(this).ClientLink(index)], frame[..length], ref info, new MacAddress(TFamily.PeersOf(this).ClientMac(index)));
     }
 }

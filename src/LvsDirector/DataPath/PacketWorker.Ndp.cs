@@ -59,8 +59,8 @@ public sealed partial class PacketWorker
             return;
         }
 
-        var length = NeighborDiscovery.WriteSolicitedAdvertisement(_scratch, in solicitation, link.Mac);
-        if (length > 0 && link.Link.TrySend(_scratch.AsSpan(0, length)))
+        var length = NeighborDiscovery.WriteSolicitedAdvertisement(_scratch.Frame, in solicitation, link.Mac);
+        if (length > 0 && link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
         {
             _counters.NeighborAdvertisementsSent++;
         }
@@ -69,13 +69,13 @@ public sealed partial class PacketWorker
     // Heartbeat: solicit what the neighbour cache wants resolved (or re-confirmed), from the link's own address.
     private void SolicitNeighbors(LinkContext link)
     {
-        var n = link.Neighbors6.CollectProbes(_nowMs, _probeTargets6);
+        var n = link.Neighbors6.CollectProbes(_nowMs, _scratch.ProbeTargets6);
         for (var i = 0; i < n; i++)
         {
-            var target = _probeTargets6[i];
+            var target = _scratch.ProbeTargets6[i];
             var source = Ipv6Address.IsLinkLocal(target) ? link.LinkLocalAddress6 : link.PrimaryAddress6;
-            var length = NeighborDiscovery.WriteSolicitation(_scratch, link.Mac, source, target);
-            if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+            var length = NeighborDiscovery.WriteSolicitation(_scratch.Frame, link.Mac, source, target);
+            if (link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
             {
                 _counters.NeighborSolicitationsSent++;
             }
@@ -97,8 +97,8 @@ public sealed partial class PacketWorker
             var link = _links[l];
             if (link.AnnouncedVips6.Contains(vip))
             {
-                var length = NeighborDiscovery.WriteUnsolicitedAdvertisement(_scratch, link.Mac, vip);
-                if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+                var length = NeighborDiscovery.WriteUnsolicitedAdvertisement(_scratch.Frame, link.Mac, vip);
+                if (link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
                 {
                     _counters.UnsolicitedAdvertisementsSent++;
                 }

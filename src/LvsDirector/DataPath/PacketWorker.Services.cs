@@ -26,11 +26,11 @@ public sealed partial class PacketWorker
         }
         foreach (var link in _links)
         {
-            var n = link.Neighbors.CollectProbes(_nowMs, _probeTargets);
+            var n = link.Neighbors.CollectProbes(_nowMs, _scratch.ProbeTargets);
             for (var i = 0; i < n; i++)
             {
-                var length = Arp.WriteRequest(_scratch, link.Mac, link.PrimaryAddress, _probeTargets[i]);
-                if (link.Link.TrySend(_scratch.AsSpan(0, length)))
+                var length = Arp.WriteRequest(_scratch.Frame, link.Mac, link.PrimaryAddress, _scratch.ProbeTargets[i]);
+                if (link.Link.TrySend(_scratch.Frame.AsSpan(0, length)))
                 {
                     _counters.ArpRequestsSent++;
                 }

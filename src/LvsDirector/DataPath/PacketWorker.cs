@@ -22,19 +22,15 @@ namespace LvsDirector.DataPath;
 /// IPv4 and IPv6 share one implementation of the connection flow, persistence, forwarding, fragments and ICMP:
 /// generic methods over an address family struct (<see cref="Ipv4Family"/>, <see cref="Ipv6Family"/>) whose static
 /// members the JIT specialises, so each family runs its own direct-call copy. What really differs stays per family in
-/// the *6 partial files and the family structs (NAT rewrite, ICMP builders, Neighbor Discovery instead of ARP, Packet
+/// the *6 partial files, the family structs (NAT rewrite, ICMP builders, Neighbor Discovery instead of ARP) and the
+/// transmitters' IPv4 and IPv6 entries (<see cref="DirectRoutingTransmitter"/>, <see cref="TunnelTransmitter"/>: Packet
 /// Too Big instead of fragmentation, tunnel headers); the IPv4 path only pays one branch on <see cref="FrameInfo.IsIpv6"/>.
 /// </remarks>
 public sealed partial class PacketWorker : IFrameSink
 {
-    private const int ScratchSize = 256 * 1024;
-    private const int MaxSegments = 64;
     private const long HeartbeatMs = 100;
     private const int ExpireScanPerHeartbeat = 1 << 16;
     private const int GratuitousRepeats = 3;
-    private const int MaxFragments = 64;
-    private const long IcmpWindowMs = 100;
-    private const int IcmpPerWindow = 100;
     private const int DefaultIpv6Capacity = 1 << 16;
     private const int MaxLearnedPending = 4096;
 
@@ -50,40 +46,25 @@ public sealed partial class PacketWorker : IFrameSink
     private int _learnedPending;
     private Exception? _fault;
 
-    // Per connection: where replies go. The client (or its router) is answered at the MAC and on the
-    // link its first frame came from, so NAT needs no routing table on the client side.
-    private readonly ulong[] _clientMac;
-    private readonly byte[] _clientLink;
-    private readonly byte[] _serverLink;
-
-    private readonly byte[] _scratch = new byte[ScratchSize];
-    private readonly int[] _segmentLengths = new int[MaxSegments];
-    private readonly uint[] _probeTargets = new uint[64];
-
-    // DR/TUN: an encapsulated packet (or an ICMP error) is built here, fragments of it in the next.
-    private readonly byte[] _tunnelScratch = new byte[ushort.MaxValue + 128];
-    private readonly byte[] _fragmentScratch = new byte[2 * (ushort.MaxValue + 1024)];
-    private readonly int[] _fragmentLengths = new int[MaxFragments];
-    private readonly List<(uint Vip, int Link, int Remaining)> _announcements = [];
+    // The worker's own state, touched by its thread alone and so never locked. Per family: the connection table, where
+    // each connection is sent (ConnectionPeers), the fragment cache and the VIPs still to announce. Shared by both
+    // families: the buffers frames are built in (WorkerScratch) and the ICMP error budget.
+    private readonly ConnectionPeers _peers;
     private readonly FragmentTracker _fragments = new();
-
-    // IPv6: its own connection table (128-bit addresses) with the same parallel arrays, fragment cache and VIP
-    // announcements; links, scratch buffers, counters and the ICMP budget are shared with IPv4.
+    private readonly List<(uint Vip, int Link, int Remaining)> _announcements = [];
     private readonly Ipv6ConnectionTable _connections6;
-    private readonly ulong[] _clientMac6;
-    private readonly byte[] _clientLink6;
-    private readonly byte[] _serverLink6;
-    private readonly UInt128[] _probeTargets6 = new UInt128[64];
-    private readonly List<(UInt128 Vip, int Link, int Remaining)> _announcements6 = [];
+    private readonly ConnectionPeers _peers6;
     private readonly Ipv6FragmentTracker _fragments6 = new();
+    private readonly List<(UInt128 Vip, int Link, int Remaining)> _announcements6 = [];
+    private readonly WorkerScratch _scratch = new();
+    private readonly IcmpBudget _icmpBudget = new();
 
+    // The link being polled: IFrameSink.OnFrame names no link, so PollOnce notes it here and ProcessFrame reads it once;
+    // from there on the receiving link is passed explicitly.
     private int _currentLink;
     private long _nowMs;
     private long _nextHeartbeatMs;
     private long _seenVersion = -1;
-    private ushort _outerId;
-    private long _icmpWindowEndMs;
-    private int _icmpBudget;
 
     internal PacketWorker(
         LinkContext[] links, ServiceTable services, ConnectionTable connections, DataPathCounters counters, PacketWorkerOptions? options = null,
@@ -94,13 +75,9 @@ public sealed partial class PacketWorker : IFrameSink
         _connections = connections;
         _counters = counters;
         _options = options ?? PacketWorkerOptions.Default;
-        _clientMac = new ulong[connections.Capacity];
-        _clientLink = new byte[connections.Capacity];
-        _serverLink = new byte[connections.Capacity];
+        _peers = new ConnectionPeers(connections.Capacity);
         _connections6 = connections6 ?? new Ipv6ConnectionTable(Math.Min(connections.Capacity, DefaultIpv6Capacity), connections.Timeouts, seed: connections.Capacity);
-        _clientMac6 = new ulong[_connections6.Capacity];
-        _clientLink6 = new byte[_connections6.Capacity];
-        _serverLink6 = new byte[_connections6.Capacity];
+        _peers6 = new ConnectionPeers(_connections6.Capacity);
     }
 
     public DataPathCounters Counters => _counters;
@@ -134,16 +111,25 @@ public sealed partial class PacketWorker : IFrameSink
     /// Bytes per connection slot this worker keeps beside either family's table (client MAC, client link, server link):
     /// a slot costs <see cref="ConnectionTable.BytesPerEntry"/> (or <see cref="Ipv6ConnectionTable.BytesPerEntry"/>) plus this.
     /// </summary>
-    public static int ParallelBytesPerEntry => sizeof(ulong) + sizeof(byte) + sizeof(byte);
+    public static int ParallelBytesPerEntry => ConnectionPeers.BytesPerEntry;
 
     /// <summary>Bytes both connection tables and this worker's per-connection arrays hold (array headers aside).</summary>
     public long ConnectionMemoryBytes => Ipv4ConnectionMemoryBytes + Ipv6ConnectionMemoryBytes;
 
     /// <summary>The IPv4 share of <see cref="ConnectionMemoryBytes"/>: the IPv4 table and its parallel arrays.</summary>
-    internal long Ipv4ConnectionMemoryBytes => MemoryBytes(_connections, _clientMac, _clientLink, _serverLink);
+    internal long Ipv4ConnectionMemoryBytes => _connections.AllocatedBytes + _peers.AllocatedBytes;
 
     /// <summary>The IPv6 share of <see cref="ConnectionMemoryBytes"/>: the IPv6 table and its parallel arrays.</summary>
-    internal long Ipv6ConnectionMemoryBytes => MemoryBytes(_connections6, _clientMac6, _clientLink6, _serverLink6);
+    internal long Ipv6ConnectionMemoryBytes => _connections6.AllocatedBytes + _peers6.AllocatedBytes;
+
+    /// <summary>Where each IPv4 connection is sent: client MAC and link, server link.</summary>
+    internal ConnectionPeers ConnectionPeers => _peers;
+
+    /// <summary>Where each IPv6 connection is sent.</summary>
+    internal ConnectionPeers ConnectionPeers6 => _peers6;
+
+    /// <summary>The buffers this worker builds frames in (worker thread only).</summary>
+    internal WorkerScratch Scratch => _scratch;
 
     /// <summary>Current worker time in milliseconds; set by the loop before each poll.</summary>
     public long NowMs
@@ -401,7 +387,7 @@ public sealed partial class PacketWorker : IFrameSink
 
         if (index >= 0)
         {
-            ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
+            ForwardInbound<TFamily, TAddress>(link, frame, flags, ref info, index);
             return;
         }
 
@@ -502,10 +488,10 @@ public sealed partial class PacketWorker : IFrameSink
 
         connections.BindForwarding(index, ForwardingBinding.ToStatus(method));
 
-        TFamily.SetPeers(this, index, EthernetHeader.Source(frame).Value, link.Index, serverLink);
+        TFamily.PeersOf(this).Set(index, EthernetHeader.Source(frame).Value, link.Index, serverLink);
         service.Stats.AddConnection(Index);
         server.Stats.AddConnection(Index);
-        ForwardInbound<TFamily, TAddress>(frame, flags, ref info, index);
+        ForwardInbound<TFamily, TAddress>(link, frame, flags, ref info, index);
     }
 
     // ip_vs_sched_persist: the template key is (protocol, client network, 0, VIP, service port) for a normal service,
@@ -578,33 +564,6 @@ public sealed partial class PacketWorker : IFrameSink
         return true;
     }
 
-    // Where a new connection's replies go and where its server is, in the connection's slot.
-    internal void SetPeers(int index, ulong clientMac, int clientLink, int serverLink)
-    {
-        _clientMac[index] = clientMac;
-        _clientLink[index] = (byte)clientLink;
-        _serverLink[index] = (byte)serverLink;
-    }
-
-    internal int ServerLinkOf(int index) => _serverLink[index];
-
-    internal int ClientLinkOf(int index) => _clientLink[index];
-
-    internal ulong ClientMacOf(int index) => _clientMac[index];
-
-    internal int ServerLinkOf6(int index) => _serverLink6[index];
-
-    internal int ClientLinkOf6(int index) => _clientLink6[index];
-
-    internal ulong ClientMacOf6(int index) => _clientMac6[index];
-
-    internal void SetPeers6(int index, ulong clientMac, int clientLink, int serverLink)
-    {
-        _clientMac6[index] = clientMac;
-        _clientLink6[index] = (byte)clientLink;
-        _serverLink6[index] = (byte)serverLink;
-    }
-
     // ip_vs_check_template: the destination must still be in its service, and with expire_quiescent_template not
     // quiesced.
     private bool IsTemplateUsable(RealServer server) =>
@@ -650,10 +609,6 @@ public sealed partial class PacketWorker : IFrameSink
     // The neighbour to hand a packet for address to: itself when on-link, else the gateway of the longest matching route.
     internal static uint NextHop(LinkContext link, uint address) =>
         link.Routes.Length == 0 || link.IsOnLink(address) ? address : RouteLookup.NextHop<Route, uint>(link.Routes, address);
-
-    private static long MemoryBytes<TAddress>(ConnectionTable<TAddress> table, ulong[] clientMac, byte[] clientLink, byte[] serverLink)
-        where TAddress : unmanaged, IEquatable<TAddress> =>
-        table.AllocatedBytes + ((long)clientMac.Length * sizeof(ulong)) + clientLink.Length + serverLink.Length;
 
     private static bool IsPlainSyn(byte tcpFlags) =>
         (tcpFlags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst | TcpFlags.Fin)) == TcpFlags.Syn;
