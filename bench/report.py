@@ -117,9 +117,24 @@ def lvsd_counters(directory):
     for m in re.finditer(r'^(lvsd_\w*(?:ring|kernel|rx_drop)\w*)(\{[^}]*\})? (\d+)', text, re.M):
         if int(m.group(3)):
             counters["drops"][m.group(1) + (m.group(2) or "")] = int(m.group(3))
+    # Collections and allocation while the loads ran: the end of the row minus lvsd's counters once it was ready.
+    before = read(os.path.join(directory, "lvsd-metrics-before.txt")) or ""
+    gc_end, gc_start = runtime_gc(text), runtime_gc(before)
+    counters["gc"] = {g: n - gc_start.get(g, 0) for g, n in gc_end.items()}
+    allocated_end, allocated_start = runtime_allocated(text), runtime_allocated(before)
+    counters["allocated"] = allocated_end - allocated_start if allocated_end is not None and allocated_start is not None else None
     counters["metrics_ok"] = "lvsd_datapath_frames_total" in text
     counters["interfaces_rx"] = interfaces_rx(directory)
     return counters
+
+
+def runtime_gc(text):
+    return {int(m.group(1)): int(m.group(2)) for m in re.finditer(r'^lvsd_dotnet_gc_collections_total\{generation="(\d)"\} (\d+)', text, re.M)}
+
+
+def runtime_allocated(text):
+    found = re.search(r'^lvsd_dotnet_allocated_bytes_total\{[^}]*\} (\d+)', text, re.M)
+    return int(found.group(1)) if found else None
 
 
 def interfaces_rx(directory):
@@ -212,6 +227,11 @@ def cmd_counters(directory):
         return
     drops = ", ".join(f"{k}={v:,}" for k, v in sorted(lc["drops"].items())) or "none"
     print(f"lvsd data path: {lc['received']:,} frames received, {lc['forwarded']:,} forwarded; drops: {drops}")
+    if lc["gc"]:
+        gc = ", ".join(f"gen{g} {n}" for g, n in sorted(lc["gc"].items()))
+        allocated = f"{lc['allocated']:,} bytes" if lc["allocated"] is not None else "?"
+        per_frame = f" ({lc['allocated'] / lc['received']:.3f} per frame received; the control plane's scrapes, lvsadm and timers included)" if lc["allocated"] is not None and lc["received"] else ""
+        print(f"lvsd runtime during the loads: collections {gc}; allocated {allocated}{per_frame}")
     rx = lc["interfaces_rx"]
     if rx is not None:
         missed = rx - lc["received"]

@@ -402,6 +402,8 @@ start_lvsd() {
             # The director kernel's interface counters from here on, against lvsd's frames received: what the
             # interfaces got and lvsd did not is lost in its capture rings, which lvsd also counts itself (lvsd_worker_ring_drops_total).
             nsx "$ROW_LAB" dir ip -s -j link show >"$ROW_DIR/dir-links-before.json" 2>/dev/null || true
+            # lvsd's runtime counters once it is ready, so the row's collections and allocation exclude start-up.
+            nsx "$ROW_LAB" dir curl -sS --max-time 3 "http://$DIR_ADDR:$METRICS_PORT/metrics" >"$ROW_DIR/lvsd-metrics-before.txt" 2>&1 || true
             return 0
         fi
         sleep 0.2

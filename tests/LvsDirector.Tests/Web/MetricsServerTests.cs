@@ -48,6 +48,8 @@ public class MetricsServerTests
         Assert.Contains("lvsd_worker_frames_total{worker=\"1\",result=\"received\"} 234", lines);
         Assert.Contains("lvsd_worker_frames_total{worker=\"1\",result=\"forwarded\"} 200", lines);
         Assert.Contains("lvsd_worker_ring_drops_total{worker=\"1\",interface=\"eth0\"} 0", lines);
+        Assert.Contains(lines, l => l.StartsWith("lvsd_dotnet_gc_collections_total{generation=\"2\"} ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("lvsd_dotnet_allocated_bytes_total{process=\"lvsd\"} ", StringComparison.Ordinal));
         Assert.Contains("lvsd_drops_total{reason=\"no_service\"} 5", lines);
         Assert.Contains("lvsd_datapath_events_total{event=\"arp_replies_sent\"} 9", lines);
 
