@@ -70,13 +70,18 @@ internal sealed class PacketWorkerThread
         var worker = _worker;
         var waiter = new LinkWaiter(_links);
         var single = _links.Count == 1;
+        var busy = false;
         try
         {
             while (!_stopping)
             {
                 worker.NowMs = _nowMs();
                 Volatile.Write(ref _lastLoopMs, worker.NowMs);
-                if (worker.PollOnce(single ? PollTimeoutMs : 0) == 0 && !single)
+
+                // After a nap the frames are waiting: poll without blocking.
+                var handled = worker.PollOnce(single && !busy ? PollTimeoutMs : 0);
+                busy = waiter.NapIfBusy(handled);
+                if (handled == 0 && !single)
                 {
                     waiter.Wait(PollTimeoutMs);
                 }

@@ -619,7 +619,7 @@ public sealed unsafe class AfPacketLink : ILink
                 throw Errno.LastException("setsockopt(PACKET_FANOUT)", interfaceName);
             }
 
-            SetIntOption(socket, interfaceName, SolPacket, PacketFanout, group | ((mode | unique) << 16), "setsockopt(PACKET_FANOUT)");
+            SetIntOption(socket, interfaceName, PacketFanout, group | ((mode | unique) << 16), "setsockopt(PACKET_FANOUT)");
         }
 
         if (!options.CreateFanoutGroup)
@@ -650,7 +650,7 @@ public sealed unsafe class AfPacketLink : ILink
 
         // A frame longer than a slot is then also queued whole on the socket, the slot marked TP_STATUS_COPY; without
         // it a GSO/GRO super-frame would only ever arrive cut to the slot.
-        SetIntOption(socket, interfaceName, SolPacket, PacketCopyThresh, 1, "setsockopt(PACKET_COPY_THRESH)");
+        SetIntOption(socket, interfaceName, PacketCopyThresh, 1, "setsockopt(PACKET_COPY_THRESH)");
 
         // Those copies are charged to the receive buffer and skipped (the slot just cut) once it is full; the default
         // (about 200 KiB) holds only two or three 64 KiB frames waiting behind the ring. SO_RCVBUFFORCE needs
@@ -682,7 +682,7 @@ public sealed unsafe class AfPacketLink : ILink
     private static void RequestRing<TRequest>(SafePacketSocketHandle socket, string interfaceName, int version, TRequest request)
         where TRequest : unmanaged
     {
-        SetIntOption(socket, interfaceName, SolPacket, PacketVersion, version, "setsockopt(PACKET_VERSION)");
+        SetIntOption(socket, interfaceName, PacketVersion, version, "setsockopt(PACKET_VERSION)");
         if (Libc.SetSockOpt(socket, SolPacket, PacketRxRing, &request, (uint)sizeof(TRequest)) != 0)
         {
             throw Errno.LastException("setsockopt(PACKET_RX_RING)", interfaceName);
@@ -702,9 +702,9 @@ public sealed unsafe class AfPacketLink : ILink
         return ring;
     }
 
-    private static void SetIntOption(SafePacketSocketHandle socket, string interfaceName, int level, int option, int value, string call)
+    private static void SetIntOption(SafePacketSocketHandle socket, string interfaceName, int option, int value, string call)
     {
-        if (Libc.SetSockOpt(socket, level, option, &value, sizeof(int)) != 0)
+        if (Libc.SetSockOpt(socket, SolPacket, option, &value, sizeof(int)) != 0)
         {
             throw Errno.LastException(call, interfaceName);
         }

@@ -12,6 +12,7 @@ public sealed class InteropLayoutTests
     {
         Assert.Equal(16, Unsafe.SizeOf<TPacketReq>());
         Assert.Equal(8, Unsafe.SizeOf<TPacketStats>());
+        Assert.Equal(16, Unsafe.SizeOf<Timespec>());
         Assert.Equal(28, Unsafe.SizeOf<TPacketReq3>());
         Assert.Equal(12, Unsafe.SizeOf<TPacketStatsV3>());
         Assert.Equal(20, Unsafe.SizeOf<SockAddrLl>());
