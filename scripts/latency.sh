@@ -7,7 +7,8 @@
 #                      [NAME=LVSD_BINARY]...
 #
 #   NAME=LVSD_BINARY  an lvsd to measure (default: new=artifacts/bin/lvsd); several compare builds side by side. The
-#                     value may start with a wrapper that execs it, e.g. fifo="chrt -f 1 artifacts/bin/lvsd"
+#                     value may start with a wrapper that execs it, e.g. fifo="chrt -f 1 artifacts/bin/lvsd"; a NAME
+#                     ending in @fifo has only lvsd's packet worker thread (lvsd-worker-0) moved to SCHED_FIFO 1
 #   --nft             also the kernel's nftables DNAT balancer, in a lab of its own (ip_forward=1 there)
 #   --count N         samples per probe, director and load (default 200)
 #   --rounds R        turns the count is split into (default 5)
@@ -42,7 +43,7 @@ while (($# > 0)); do
         --seconds) idle_seconds=$2; shift 2 ;;
         --throughput) throughput=$2; shift 2 ;;
         --nft) nft=1; shift ;;
-        -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *=*) entries+=("$1"); shift ;;
         *) echo "latency.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -103,6 +104,12 @@ start_lvsd() {
             lvsadm "$i" -A -u $VIP:9000 -s rr && lvsadm "$i" -a -u $VIP:9000 -r $RS:9000 -m
             lvsadm "$i" -A -t $VIP:5201 -s rr && lvsadm "$i" -a -t $VIP:5201 -r $RS:5201 -m
             lvsadm "$i" -A -u $VIP:5201 -s rr && lvsadm "$i" -a -u $VIP:5201 -r $RS:5201 -m
+            if [[ ${names[$i]} == *@fifo ]]; then
+                local task
+                for task in /proc/"${pids[$i]}"/task/*; do
+                    [[ $(cat "$task/comm") != lvsd-worker-0 ]] || chrt -f -p 1 "${task##*/}" >/dev/null
+                done
+            fi
             return
         fi
         kill -0 "${pids[$i]}" 2>/dev/null || break

@@ -20,8 +20,9 @@ namespace LvsDirector.Io;
 /// traversal at the median, measured in docs/performance.md, "Latency: how frames reach lvsd"). A V2 slot is handed
 /// over, and poll woken, as soon as the kernel has written it. The price: a slot holds one frame whatever its size,
 /// and a sleeping worker is woken per frame rather than per block.
-/// Why sendmmsg and not a PACKET_TX_RING (which a V2 socket could have): both cost one system call per batch, and
-/// sendmmsg reports per-frame errors and needs no second mapping or status polling.
+/// Why sendmmsg and not a PACKET_TX_RING (which a V2 socket could have): both cost one system call per batch and
+/// measured the same latency; the tx ring's gain is flood throughput only, while sendmmsg reports per-frame errors
+/// and needs no second mapping, no status polling and no slots held until the kernel frees their skbs.
 /// </remarks>
 public sealed unsafe class AfPacketLink : ILink
 {
