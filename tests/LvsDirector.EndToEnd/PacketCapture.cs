@@ -4,7 +4,9 @@ namespace LvsDirector.EndToEnd;
 
 /// <summary>
 /// tcpdump in a lab namespace for a bounded time, written to a file under the lab directory, then read back with
-/// tcpdump filters or checked with tshark.
+/// tcpdump filters or checked with tshark. A capture can lose packets itself when tcpdump falls behind its socket
+/// buffer; it reports how many (<see cref="KernelDrops"/>), so a count taken from a lossy capture is not mistaken for
+/// packets the data path lost.
 /// </summary>
 public sealed class PacketCapture
 {
@@ -18,12 +20,16 @@ public sealed class PacketCapture
 
     public string Path { get; }
 
+    /// <summary>Packets the kernel dropped before tcpdump read them ("N packets dropped by kernel"), once stopped; -1 if it did not say.</summary>
+    public int KernelDrops { get; private set; } = -1;
+
     /// <summary>Starts capturing and gives tcpdump a moment to open its socket before traffic flows.</summary>
     public static async Task<PacketCapture> StartAsync(LabFixture lab, string node, string interfaceName, int seconds, string name, bool inboundOnly = false)
     {
         ArgumentNullException.ThrowIfNull(lab);
         var path = System.IO.Path.Combine(lab.LabDirectory, name + ".pcap");
-        var command = new List<string> { "timeout", seconds.ToString(CultureInfo.InvariantCulture), "tcpdump", "-i", interfaceName, "-n", "-U", "-s", "0", "-w", path };
+        // -B: a 32 MiB capture buffer (the default 2 MiB overflowed under an 8 MB upload of 64 KB super-frames).
+        var command = new List<string> { "timeout", seconds.ToString(CultureInfo.InvariantCulture), "tcpdump", "-i", interfaceName, "-n", "-U", "-s", "0", "-B", "32768", "-w", path };
         if (inboundOnly)
         {
             command.AddRange(["-Q", "in"]);
@@ -39,6 +45,10 @@ public sealed class PacketCapture
     {
         var result = await _run;
         Assert.True(File.Exists(Path), $"no capture written: {result.Describe()}");
+
+        // tcpdump prints its statistics on stderr when timeout ends it.
+        var match = System.Text.RegularExpressions.Regex.Match(result.StdErr, @"(\d+) packets? dropped by kernel");
+        KernelDrops = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
     }
 
     /// <summary>How many captured packets match a tcpdump filter.</summary>
