@@ -44,6 +44,8 @@ public sealed class Director : IDisposable
     private Func<string, Route6[]> _routes6Of = _ => [];
     private PacketWorkerThread[] _workers = [];
     private AfPacketLink[] _steeredLinks = [];
+    private readonly Lock _steerGate = new();
+    private long _steeredVersion = -1;
 
     // Kernel out of the way (docs/operations.md): lvsd's tc ingress filter; never over in-memory links.
     private Func<IReadOnlyList<string>, ServiceTable, KernelBypass?> _startKernelBypass = (_, _) => null;
@@ -310,6 +312,7 @@ public sealed class Director : IDisposable
             }
         }
 
+        var views = interfaces.Select(ReadInterface).ToArray();
         var groups = new ushort?[interfaces.Count];
         var workers = new PacketWorker[workerCount];
         var threads = new PacketWorkerThread[workerCount];
@@ -320,7 +323,7 @@ public sealed class Director : IDisposable
                 var contexts = new LinkContext[interfaces.Count];
                 for (var i = 0; i < contexts.Length; i++)
                 {
-                    contexts[i] = OpenLinkContext(i, w, workerCount, groups);
+                    contexts[i] = OpenLinkContext(i, w, workerCount, groups, views[i]);
                 }
 
                 var table = new ConnectionTable(_settings.ConnectionTableSize, Timeouts, Environment.TickCount + w);
@@ -388,6 +391,7 @@ public sealed class Director : IDisposable
 
         _workers = [];
         _steeredLinks = [];
+        _steeredVersion = -1;
         CloseLinks();
     }
 
@@ -401,7 +405,9 @@ public sealed class Director : IDisposable
 
     // One socket of worker w on interface i. With several workers the first socket of each interface creates its
     // fanout group and the others join it in worker order, which is the order the kernel numbers them in.
-    private LinkContext OpenLinkContext(int i, int w, int workerCount, ushort?[] groups)
+    private LinkContext OpenLinkContext(
+        int i, int w, int workerCount, ushort?[] groups,
+        (IReadOnlyList<(uint Address, int PrefixLength)>, IReadOnlyList<(UInt128 Address, int PrefixLength)>, Route[], Route6[]) view)
     {
         var name = _settings.Interfaces[i];
         var options = workerCount == 1
@@ -419,21 +425,12 @@ public sealed class Director : IDisposable
             groups[i] = group;
         }
 
-        IReadOnlyList<(uint Address, int PrefixLength)> addresses = _configured4.TryGetValue(name, out var configured4) ? configured4 : _addressesOf(name);
-        IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6 = _addresses6Of(name);
-        if (_configured6.TryGetValue(name, out var configured6))
-        {
-            // The kernel's fe80:: address stays unless the configuration names one: it is what the neighbours know.
-            addresses6 = configured6.Any(a => Ipv6Address.IsLinkLocal(a.Address))
-                ? configured6
-                : [.. configured6, .. addresses6.Where(a => Ipv6Address.IsLinkLocal(a.Address))];
-        }
-
+        var (addresses, addresses6, routes, routes6) = view;
         var reachableMs = (long)_settings.NeighborTimeout.TotalMilliseconds;
         var context = new LinkContext(i, link, addresses, addresses6, new NeighborTable(reachableMs: reachableMs), new Ipv6NeighborTable(reachableMs: reachableMs))
         {
-            Routes = _routesOf(name),
-            Routes6 = _routes6Of(name),
+            Routes = routes,
+            Routes6 = routes6,
         };
         if (w == 0 && _logger.IsEnabled(LogLevel.Information))
         {
@@ -445,8 +442,40 @@ public sealed class Director : IDisposable
         return context;
     }
 
-    // Runs under the service table's lock before a new snapshot is visible to the workers (and once at start).
+    // An interface's addresses and gateway routes, read once at start for all the workers' sockets on it.
+    private (IReadOnlyList<(uint Address, int PrefixLength)> Addresses, IReadOnlyList<(UInt128 Address, int PrefixLength)> Addresses6, Route[] Routes, Route6[] Routes6)
+        ReadInterface(string name)
+    {
+        IReadOnlyList<(uint Address, int PrefixLength)> addresses = _configured4.TryGetValue(name, out var configured4) ? configured4 : _addressesOf(name);
+        IReadOnlyList<(UInt128 Address, int PrefixLength)> addresses6 = _addresses6Of(name);
+        if (_configured6.TryGetValue(name, out var configured6))
+        {
+            // The kernel's fe80:: address stays unless the configuration names one: it is what the neighbours know.
+            addresses6 = configured6.Any(a => Ipv6Address.IsLinkLocal(a.Address))
+                ? configured6
+                : [.. configured6, .. addresses6.Where(a => Ipv6Address.IsLinkLocal(a.Address))];
+        }
+
+        return (addresses, addresses6, _routesOf(name), _routes6Of(name));
+    }
+
+    // Runs under the service table's lock before a new snapshot is visible to the workers (and once at start). The
+    // start-up call reads Current outside that lock, so it may come after a newer snapshot's install: the newest wins.
     private void Steer(ServiceTableSnapshot snapshot)
+    {
+        lock (_steerGate)
+        {
+            if (snapshot.Version < _steeredVersion)
+            {
+                return;
+            }
+
+            _steeredVersion = snapshot.Version;
+            InstallSteering(snapshot);
+        }
+    }
+
+    private void InstallSteering(ServiceTableSnapshot snapshot)
     {
         var program = WorkerSteeringProgram.Build(snapshot);
         if (program.Length > ClassicBpfInstruction.MaxInstructions)
